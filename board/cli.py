@@ -1,0 +1,181 @@
+"""python -m board ingest|metrics|batches|rollback|demo (DESIGN §6)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from board import db, definitions as defs, metrics
+from board.errors import Rejected
+from board.store import Store, default_path, demo_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except Rejected as r:
+        print("\n".join(f"✗ {p}" for p in r.problems), file=sys.stderr)
+        return 1
+    except (ValueError, PermissionError) as e:
+        print(f"✗ {e}", file=sys.stderr)
+        return 2
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m board", description="平安晾晒台 命令行")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def store_arg(sp):
+        sp.add_argument("--store", type=Path, help="数据仓库目录（默认 BOARD_STORE，否则 data/store）")
+
+    sp = sub.add_parser("ingest", help="校验并导入一个导出文件")
+    sp.add_argument("file", type=Path)
+    sp.add_argument("--dataset", choices=["towns", "hazards", "inspections", "indicators"])
+    sp.add_argument("--dry-run", action="store_true", help="只校验，不写入")
+    sp.add_argument("--map", action="append", default=[], metavar="标准列=文件列",
+                    help="把文件中的列对应到标准列，例如 --map found_date=CreatedDate（可重复）")
+    sp.add_argument("--add-towns", action="store_true", help="把未登记的镇街登记为新镇街")
+    sp.add_argument("--user", help="上传人（默认 BOARD_USER 或当前登录名）")
+    sp.add_argument("--json", action="store_true")
+    store_arg(sp)
+    sp.set_defaults(func=cmd_ingest)
+
+    sp = sub.add_parser("metrics", help="某一统计期的指标、指数和排名")
+    sp.add_argument("--period", required=True, help="2022-12、2022-Q4、2022-H2 或 2022")
+    sp.add_argument("--as-of", type=date.fromisoformat, help="截至日期 YYYY-MM-DD（默认台账中最新日期）")
+    sp.add_argument("--batch", help="按某一批次导入后的状态计算（重现当时的数字）")
+    sp.add_argument("--json", action="store_true")
+    store_arg(sp)
+    sp.set_defaults(func=cmd_metrics)
+
+    sp = sub.add_parser("batches", help="列出批次，最早的在前")
+    sp.add_argument("--json", action="store_true")
+    store_arg(sp)
+    sp.set_defaults(func=cmd_batches)
+
+    sp = sub.add_parser("rollback", help="撤下一个批次（文件仍保留在归档中）")
+    sp.add_argument("batch")
+    sp.add_argument("--user")
+    store_arg(sp)
+    sp.set_defaults(func=cmd_rollback)
+
+    sp = sub.add_parser("demo", help="生成示例区县（示例数据）")
+    sp.add_argument("--rows", type=int, help="隐患台账行数（用于压力测试）")
+    sp.add_argument("--out", type=Path, help="示例数据仓库目录（默认 data/demo/store）")
+    sp.add_argument("--if-missing", action="store_true", help="已存在时不重建")
+    sp.set_defaults(func=cmd_demo)
+    return p
+
+
+def _user(args) -> str:
+    return args.user or os.environ.get("BOARD_USER") or getpass.getuser()
+
+
+def read_store(explicit: Path | None) -> Store:
+    """The store to read: --store, else BOARD_STORE/data/store, else the demo district."""
+    if explicit:
+        return Store(explicit)
+    store = Store(default_path())
+    if store.state().empty:
+        from board import demo_store
+        return Store(demo_store.ensure())
+    return store
+
+
+def cmd_ingest(args) -> int:
+    from board.ingest import ingest_path
+
+    mapping = {}
+    for m in args.map:
+        canon, _, header = m.partition("=")
+        if not header:
+            raise ValueError(f"--map 应写成 标准列=文件列，而不是“{m}”")
+        mapping[canon.strip()] = header.strip()
+    store = Store(args.store or default_path())
+    report = ingest_path(store, args.file, dataset=args.dataset, mapping=mapping, user=_user(args),
+                         dry_run=args.dry_run, add_towns=args.add_towns)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1, default=str))
+    else:
+        print(report.text(), file=sys.stdout if report.ok else sys.stderr)
+    return 0 if report.ok else 1
+
+
+def cmd_metrics(args) -> int:
+    period = metrics.parse_period(args.period)
+    store = read_store(args.store)
+    at = None
+    if args.batch:
+        b = store.batch(args.batch)
+        if b is None:
+            raise ValueError(f"没有批次 {args.batch}")
+        at = b.seq
+    state = store.state(at)
+    con = db.connect(state)
+    result = metrics.board_metrics(con, period, args.as_of, defs.load(store, state))
+    if state.is_demo:
+        result["demo"] = True
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        print(_metrics_text(result))
+    return 0
+
+
+def _metrics_text(r: dict) -> str:
+    def pct(v):
+        return "—" if v is None else f"{v * 100:.2f}%"
+
+    d = r["district"]
+    lines = [f"{'【示例数据】' if r.get('demo') else ''}统计期 {r['period']}，截至 {r['as_of']}",
+             f"全区：发现 {d.get('found')}，整改率 {pct(d.get('rectification_rate'))}，"
+             f"销号率 {pct(d.get('closure_rate'))}，按期整改率 {pct(d.get('on_time_rate'))}，"
+             f"逾期 {d.get('overdue')}，复发率 {pct(d.get('recurrence_rate'))}", ""]
+    lines.append(f"{'排名':>4} {'变化':>4}  {'指数':>6}  三色  镇街")
+    for t in r["towns"]:
+        ch = t["rank_change"]
+        ch = "—" if ch is None else ("▲%d" % ch if ch > 0 else "▼%d" % -ch if ch < 0 else "0")
+        score = "—" if t["score"] is None else f"{t['score']:.2f}"
+        lines.append(f"{t['rank'] or '—':>4} {ch:>4}  {score:>6}  {metrics.TIERS.get(t['tier'], '—')}   {t['town_name']}")
+    return "\n".join(lines)
+
+
+def cmd_batches(args) -> int:
+    store = read_store(args.store)
+    rolled = store.state().rolled_back
+    rows = []
+    for e in store.events():
+        if e["type"] != "commit":
+            continue
+        rows.append({"batch_id": e["batch_id"], "dataset": e["dataset"], "time": e["time"],
+                     "user": e["user"], "rows": e["rows"], "added": e.get("added"),
+                     "updated": e.get("updated"), "source_file": e["source_file"],
+                     "sha256": e["sha256"], "rolled_back": e["batch_id"] in rolled})
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for r in rows:
+            print(f"{r['batch_id']}\t{r['dataset']}\t{r['time']}\t{r['user']}\t{r['rows']} 行\t"
+                  f"{r['source_file']}\t{r['sha256'][:12]}{'\t已回滚' if r['rolled_back'] else ''}")
+    return 0
+
+
+def cmd_rollback(args) -> int:
+    store = Store(args.store or default_path())
+    event = store.rollback(args.batch, _user(args))
+    print(f"已回滚批次 {event['batch_id']}（文件仍保留在归档中）。")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from board import demo_store
+
+    path = demo_store.ensure(args.out, rows=args.rows, rebuild=not args.if_missing)
+    print(f"示例数据仓库：{path}")
+    return 0

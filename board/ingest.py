@@ -1,0 +1,473 @@
+"""Upload path: read → map columns → parse → validate in full → report, or commit one batch.
+
+Nothing is written unless the whole file is valid (DESIGN §4). Every problem is
+reported with the file, the row as the analyst sees it in Excel, the column as
+it is headed in the file, the value and the reason, in plain Chinese.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pandera
+import pyarrow as pa
+
+from board import db, definitions as defs
+from board.errors import Problem, Rejected
+from board.parse import (normalise_key, normalise_text, parse_dates, parse_integers,
+                         parse_month, parse_numbers)
+from board.readers import RawTable, read_table
+from board.schema import DATASETS, ESCALATIONS, SEVERITIES, Dataset, arrow_schema
+from board.store import Store
+
+MAX_PER_KIND = 200  # problems listed per (column, reason); the rest are counted
+
+
+@dataclass
+class Report:
+    """What an upload did or would do, for the CLI and the upload page alike."""
+
+    file: str
+    dataset: str | None = None
+    rows: int = 0
+    added: int = 0
+    updated: int = 0
+    committed: bool = False
+    batch_id: str | None = None
+    duplicate_of: str | None = None
+    new_towns: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)  # canonical column → header in the file
+    unused_columns: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    as_of_date: str | None = None
+    tables: list = field(default_factory=list, repr=False)  # (dataset, Arrow table) to commit
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict:
+        d = {k: v for k, v in self.__dict__.items() if k not in ("problems", "tables")}
+        d["ok"] = self.ok
+        d["problems"] = [p.as_dict() for p in self.problems]
+        return d
+
+    def text(self) -> str:
+        """The report as plain Chinese lines."""
+        label = DATASETS[self.dataset].label if self.dataset else "未知数据"
+        lines = []
+        if self.problems:
+            lines.append(f"✗ 未导入：{self.file}（{label}）发现 {len(self.problems)} 处问题，仓库未做任何改动。")
+            lines += [f"  - {p}" for p in self.problems]
+        elif self.duplicate_of:
+            lines.append(f"= 未新增：{self.file} 与批次 {self.duplicate_of} 完全相同（同一文件已上传过）。")
+        else:
+            verb = "已导入" if self.committed else "校验通过（未写入）"
+            lines.append(f"✓ {verb}：{self.file}（{label}）{self.rows} 行，新增 {self.added}，更新 {self.updated}"
+                         + (f"，批次 {self.batch_id}" if self.batch_id else "") + "。")
+            if self.new_towns:
+                lines.append(f"  新登记镇街 {len(self.new_towns)} 个：{'、'.join(self.new_towns[:30])}")
+            if self.as_of_date:
+                lines.append(f"  数据截至日期：{self.as_of_date}")
+        lines += [f"  注意：{n}" for n in self.notices]
+        return "\n".join(lines)
+
+
+def ingest(store: Store, data: bytes, filename: str, *, dataset: str | None = None,
+           mapping: dict[str, str] | None = None, user: str = "", dry_run: bool = False,
+           add_towns: bool = False, today: date | None = None, kind: str = "real") -> Report:
+    """Validate an upload in full; commit it as one batch unless dry_run or rejected."""
+    report = Report(file=Path(filename).name)
+    try:
+        _prepare(store, data, report, dataset, mapping or {}, add_towns, today or date.today())
+    except Rejected as r:
+        report.problems = r.problems
+        return report
+    if report.problems or dry_run:
+        return report
+    sha = hashlib.sha256(data).hexdigest()
+    dup = store.duplicate_of(sha, report.dataset)
+    if dup:
+        report.duplicate_of = dup.batch_id
+        return report
+    try:
+        batches = store.commit_many(report.tables, report.file, data, user,
+                                    notices=report.notices, kind=kind, added=report.added,
+                                    updated=report.updated)
+    except Rejected as r:
+        report.problems = r.problems
+        return report
+    report.committed = True
+    report.batch_id = batches[-1].batch_id
+    return report
+
+
+def ingest_path(store: Store, path: Path | str, **kw) -> Report:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return Report(file=path.name, problems=[Problem(path.name, f"无法读取文件：{e.strerror or e}")])
+    return ingest(store, data, path.name, **kw)
+
+
+# -- the steps ------------------------------------------------------------------
+
+
+def _prepare(store, data, report, dataset, mapping, add_towns, today):
+    state = store.state()
+    definitions = defs.load(store, state)
+    hints = {normalise_key(a) for d in DATASETS.values() for c in d.columns for a in c.aliases}
+    hints |= {normalise_key(i["name"]) for i in defs.indicators(definitions)}
+    hints |= {normalise_key(h) for h in mapping.values()}
+    raw = read_table(data, report.file, hints)
+    report.notices += raw.notices
+    headers = list(raw.frame.columns)
+    report.dataset = dataset or detect_dataset(headers, definitions, report.file)
+    ds = DATASETS[report.dataset]
+    report.mapping = map_columns(ds, headers, mapping, definitions, report.file)
+    used = set(report.mapping.values())
+    report.unused_columns = [h for h in headers if h not in used]
+    if report.unused_columns:
+        report.notices.append("以下列未使用：" + "、".join(map(str, report.unused_columns[:20]))
+                              + ("……" if len(report.unused_columns) > 20 else ""))
+    con = db.connect(state)
+    towns = db.run(con, "town_lookup")
+    if report.dataset == "indicators":
+        frame, problems = _indicators(raw, report, definitions, towns, add_towns)
+    else:
+        frame, problems = _typed(raw, ds, report, towns, add_towns, today)
+    report.rows = len(raw.frame)
+    report.problems = _collapse(problems, raw, report.file)
+    if report.problems:
+        return
+    frame["source_row"] = raw.rows.astype("int64") if report.dataset != "indicators" else frame["source_row"]
+    table = pa.Table.from_pandas(frame, schema=arrow_schema(report.dataset).remove(
+        arrow_schema(report.dataset).get_field_index("batch_seq")), preserve_index=False)
+    tables = []
+    if report.new_towns:
+        tables.append(("towns", _new_towns_table(report.new_towns)))
+    tables.append((report.dataset, table))
+    report.tables = tables
+    report.added, report.updated = _added_updated(con, report.dataset, table)
+    if report.dataset == "hazards":
+        dates = pd.concat([frame["found_date"], frame["rectified_date"], frame["closed_date"]])
+        report.as_of_date = str(max(dates.max(), _current_as_of(con)).date()) if dates.notna().any() else None
+
+
+def detect_dataset(headers: list[str], definitions: dict, filename: str) -> str:
+    """The dataset whose aliases the headers match best."""
+    keys = {normalise_key(h) for h in headers}
+    scores = {}
+    for ds in DATASETS.values():
+        aliases = [{normalise_key(a) for a in c.aliases} for c in ds.columns]
+        scores[ds.name] = sum(1 for a in aliases if a & keys)
+    scores["indicators"] += sum(1 for i in defs.indicators(definitions)
+                                if normalise_key(i["name"]) in keys or normalise_key(i["code"]) in keys)
+    if not any(normalise_key(a) in keys for a in DATASETS["indicators"].column("month").aliases):
+        scores["indicators"] = 0
+    best = sorted(scores.items(), key=lambda kv: -kv[1])
+    if best[0][1] < 2 or best[0][1] == best[1][1]:
+        raise Rejected([Problem(filename, "无法从表头判断这是哪类数据（镇街名单、隐患台账、检查记录或结果指标）。"
+                                          "请在上传时指定数据类型，并把列对应到标准列。",
+                                value="、".join(map(str, headers[:12])))])
+    return best[0][0]
+
+
+def map_columns(ds: Dataset, headers: list[str], mapping: dict[str, str], definitions: dict,
+                filename: str) -> dict[str, str]:
+    """canonical column → header in the file, by the analyst's mapping first, then by alias."""
+    by_key = {}
+    for h in headers:
+        by_key.setdefault(normalise_key(h), h)
+    result = {}
+    problems = []
+    for canon, header in mapping.items():
+        if header not in headers:
+            problems.append(Problem(filename, f"映射指定的列“{header}”在文件中不存在", column=header))
+        elif canon not in {c.name for c in ds.columns} and ds.name != "indicators":
+            problems.append(Problem(filename, f"“{ds.label}”没有标准列 {canon}", column=header))
+        else:
+            result[canon] = header
+    taken = set(result.values())
+    for c in ds.columns:
+        if c.name in result:
+            continue
+        for a in c.aliases:
+            h = by_key.get(normalise_key(a))
+            if h is not None and h not in taken:
+                result[c.name] = h
+                taken.add(h)
+                break
+    missing = [c for c in ds.columns if c.required and c.name not in result]
+    if missing:
+        other = _looks_like_other(ds, headers, definitions)
+        for c in missing:
+            reason = f"缺少必填列“{c.label}”（可用列名：{'、'.join(c.aliases)}）"
+            if other:
+                reason += f"；这个文件看起来是“{DATASETS[other].label}”，不是“{ds.label}”"
+            problems.append(Problem(filename, reason, column=c.label))
+    if problems:
+        raise Rejected(problems)
+    return result
+
+
+def _looks_like_other(ds, headers, definitions):
+    try:
+        other = detect_dataset(headers, definitions, "")
+    except Rejected:
+        return None
+    return other if other != ds.name else None
+
+
+def _typed(raw: RawTable, ds: Dataset, report: Report, towns: pd.DataFrame, add_towns: bool,
+           today: date):
+    """Parse every mapped column to its type; problems for values that cannot be read."""
+    src = raw.frame
+    out = pd.DataFrame(index=src.index)
+    problems: list[tuple] = []  # (frame positions, header, reason)
+
+    def bad(mask, header, reason):
+        if mask.any():
+            problems.append((np.flatnonzero(mask), header, reason))
+
+    for c in ds.columns:
+        header = report.mapping.get(c.name)
+        s = src[header] if header is not None else pd.Series([""] * len(src), index=src.index)
+        if c.kind in ("text", "town", "severity"):
+            values = _text(s)
+        if c.kind == "text":
+            out[c.name] = values
+        elif c.kind == "severity":
+            out[c.name] = values
+            bad(values.notna().to_numpy() & ~values.isin(SEVERITIES).to_numpy(), header,
+                "隐患等级只能是 一般、较大、重大")
+        elif c.kind == "town":
+            codes, unknown = _resolve_towns(values, towns)
+            if unknown.any() and add_towns:
+                report.new_towns = sorted(set(values[unknown]))
+                codes = codes.where(~unknown, values)
+                unknown = np.zeros(len(values), bool)
+            out["town_code"] = codes
+            bad(unknown, header, "镇街不在镇街名单中（代码、名称或别名都对不上）"
+                + ("；请先上传镇街名单" if towns.empty else ""))
+        elif c.kind == "date":
+            values, b = parse_dates(s)
+            out[c.name] = values
+            bad(b, header, "日期无法识别或不存在（可用 2022-03-05、2022/3/5、2022年3月5日、2022.03.05 或 Excel 日期）")
+        elif c.kind in ("integer", "escalation"):
+            values, b = _integers(s, c.kind)
+            out[c.name] = values
+            bad(b, header, "督办层级只能是 0 无、1 提醒、2 警示、3 执法" if c.kind == "escalation"
+                else "应为整数")
+        else:  # number, lon, lat
+            values, b = parse_numbers(s)
+            out[c.name] = values
+            bad(b, header, "应为数字")
+    if problems:
+        return out, problems
+    problems += _check_rules(out, ds, report, today)
+    return out, problems
+
+
+def _text(s: pd.Series) -> pd.Series:
+    t = normalise_text(s.astype("string").fillna(""))
+    return t.where(t != "", None).astype(object)
+
+
+def _integers(s: pd.Series, kind: str):
+    if kind == "escalation":
+        text = _text(s)
+        words = text.map(lambda v: next((n for w, n in ESCALATIONS.items() if v and w in v), None)
+                         if v is not None and not str(v).strip().lstrip("-").isdigit() else None)
+        nums, b = parse_integers(s.where(words.isna(), ""))
+        values = nums.where(words.isna(), words.astype("Int64"))
+        b = b | (values.notna().to_numpy() & ~values.fillna(0).between(0, 3).to_numpy())
+        b = b | (text.notna().to_numpy() & values.isna().to_numpy())
+        return values.astype("Int64"), b
+    return parse_integers(s)
+
+
+def _resolve_towns(values: pd.Series, towns: pd.DataFrame):
+    """Town code for each value given as code, name or alias; mask of values that match none."""
+    lookup = dict(zip(towns["key"].map(normalise_key), towns["town_code"])) if len(towns) else {}
+    keys = values.map(lambda v: normalise_key(v) if v is not None else None)
+    uniq = {k: lookup.get(k) for k in keys.dropna().unique()}
+    codes = keys.map(uniq)
+    unknown = (values.notna() & codes.isna()).to_numpy()
+    return codes.astype(object), unknown
+
+
+def _check_rules(out: pd.DataFrame, ds: Dataset, report: Report, today: date) -> list[tuple]:
+    """Whole-file rules through one pandera schema: required, unique keys, ranges, date order."""
+    key = ds.key[0] if ds.name != "indicators" else None
+    cols = {}
+    for c in ds.columns:
+        name = "town_code" if c.kind == "town" else c.name
+        checks = []
+        if c.kind == "lon":
+            checks.append(pandera.Check.in_range(-180, 180, name="经度应在 -180 到 180 之间"))
+        if c.kind == "lat":
+            checks.append(pandera.Check.in_range(-90, 90, name="纬度应在 -90 到 90 之间"))
+        if c.kind == "integer" and c.name in ("population", "grid_count", "points_checked",
+                                              "hazards_found", "notice_no"):
+            checks.append(pandera.Check.ge(0, name="不能为负数"))
+        if c.name == "area_km2":
+            checks.append(pandera.Check.gt(0, name="面积应大于 0"))
+        cols[name] = pandera.Column(nullable=not c.required, unique=(name == key), checks=checks,
+                                    required=False)
+    frame_checks = []
+    latest = pd.Timestamp(today + timedelta(days=1))
+    dates = [c.name for c in ds.columns if c.kind == "date" and c.name != "deadline"]
+    for d in dates:
+        frame_checks.append(_rule(d, lambda f, d=d: ~(f[d] > latest),
+                                  f"日期晚于今天（{today:%Y-%m-%d}），不可能已经发生"))
+    if ds.name == "hazards":
+        frame_checks += [
+            _rule("rectified_date", lambda f: ~(f["rectified_date"] < f["found_date"]),
+                  "整改完成日期早于发现日期"),
+            _rule("closed_date", lambda f: ~(f["closed_date"] < f["rectified_date"]),
+                  "销号日期早于整改完成日期"),
+            _rule("closed_date", lambda f: ~(f["closed_date"].notna() & f["rectified_date"].isna()),
+                  "有销号日期却没有整改完成日期（先整改，后销号）"),
+            _rule("deadline", lambda f: ~(f["deadline"] < f["found_date"]), "整改期限早于发现日期"),
+            _rule("lat", lambda f: f["lat"].isna() == f["lon"].isna(), "经度和纬度要么都填，要么都不填"),
+        ]
+    schema = pandera.DataFrameSchema(cols, checks=frame_checks)
+    try:
+        schema.validate(out, lazy=True)
+        return []
+    except pandera.errors.SchemaErrors as e:
+        return _from_pandera(e.failure_cases, out, ds, report)
+
+
+def _rule(column, fn, reason):
+    return pandera.Check(fn, name=f"{column}|{reason}")
+
+
+_PANDERA_REASON = {"not_nullable": "必填，不能为空", "field_uniqueness": "编号在文件中重复"}
+
+
+def _from_pandera(fc: pd.DataFrame, out: pd.DataFrame, ds: Dataset, report: Report) -> list[tuple]:
+    problems = []
+    pos = {ix: i for i, ix in enumerate(out.index)}
+    header_of = {("town_code" if c.kind == "town" else c.name): report.mapping.get(c.name) for c in ds.columns}
+    for check, group in fc.groupby("check", sort=False, dropna=False):
+        check = str(check)
+        if "|" in check:  # our cross-column rules: one problem per failing row, in the rule's column
+            column, reason = check.split("|", 1)
+            idx = sorted(set(group["index"].dropna()))
+            header = header_of.get(column)
+        else:
+            column = group["column"].iloc[0]
+            reason = _PANDERA_REASON.get(check, check)
+            if check == "not_nullable" and column in header_of and header_of[column] is None:
+                continue
+            idx = sorted(set(group["index"].dropna()))
+            header = header_of.get(column)
+        problems.append((np.array([pos[i] for i in idx if i in pos], dtype=int), header, reason,
+                         column))
+    return problems
+
+
+def _indicators(raw: RawTable, report: Report, definitions: dict, towns: pd.DataFrame, add_towns: bool):
+    """Wide monthly indicators → one row per month, town and indicator."""
+    src = raw.frame
+    problems = []
+    month_h, town_h = report.mapping["month"], report.mapping["town"]
+    months, bad_m = parse_month(src[month_h])
+    if bad_m.any():
+        problems.append((np.flatnonzero(bad_m), month_h, "月份无法识别（可用 2022-03 或 2022年3月）"))
+    town_values = _text(src[town_h])
+    codes, unknown = _resolve_towns(town_values, towns)
+    if unknown.any() and add_towns:
+        report.new_towns = sorted(set(town_values[unknown]))
+        codes = codes.where(~unknown, town_values)
+        unknown[:] = False
+    if unknown.any():
+        problems.append((np.flatnonzero(unknown), town_h, "镇街不在镇街名单中（代码、名称或别名都对不上）"))
+    by_key = {normalise_key(h): h for h in src.columns}
+    parts = []
+    for ind in defs.indicators(definitions):
+        header = report.mapping.get(ind["code"]) or by_key.get(normalise_key(ind["name"])) \
+            or by_key.get(normalise_key(ind["code"]))
+        if header is None:
+            continue
+        report.mapping[ind["code"]] = header
+        values, b = parse_numbers(src[header])
+        if ind.get("unit") == "%":
+            # 96.2 and "96.2%" both mean 96.2 %; stored as the fraction 0.962
+            values = values.where(~(values > 1), values / 100)
+        bad(problems, b, header, "应为数字（可带千分位或 %）")
+        parts.append(pd.DataFrame({"month": months, "town_code": codes, "indicator": ind["code"],
+                                   "value": values, "source_row": raw.rows}))
+    report.unused_columns = [h for h in src.columns if h not in set(report.mapping.values())]
+    report.notices = [n for n in report.notices if not n.startswith("以下列未使用")]
+    if report.unused_columns:
+        report.notices.append("以下列不是已定义的指标，未使用：" + "、".join(map(str, report.unused_columns)))
+    if not parts:
+        problems.append((np.array([], int), None, "没有找到任何已定义的指标列（指标名称见“指标设置”）"))
+        return None, problems
+    dup = src.assign(_m=months, _t=codes).duplicated(["_m", "_t"], keep=False).to_numpy()
+    if dup.any():
+        problems.append((np.flatnonzero(dup), month_h, "同一镇街同一月份出现了多行"))
+    if problems:
+        return None, problems
+    long = pd.concat(parts, ignore_index=True)
+    long = long[long["value"].notna()].reset_index(drop=True)
+    return long, problems
+
+
+def bad(problems, mask, header, reason):
+    if mask.any():
+        problems.append((np.flatnonzero(mask), header, reason))
+
+
+def _collapse(problems: list[tuple], raw: RawTable, filename: str) -> list[Problem]:
+    """Problem tuples → report rows, at most MAX_PER_KIND per (column, reason) plus a count."""
+    rows = []
+    for positions, header, reason, *_ in problems:
+        if len(positions) == 0:
+            rows.append(Problem(filename, reason, column=header))
+            continue
+        cells = raw.frame[header] if header is not None and header in raw.frame else None
+        for p in positions[:MAX_PER_KIND]:
+            value = None if cells is None else cells.iloc[p]
+            value = None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+            rows.append(Problem(filename, reason, row=int(raw.rows[p]), column=header, value=value))
+        if len(positions) > MAX_PER_KIND:
+            rows.append(Problem(filename, f"……同样的问题另有 {len(positions) - MAX_PER_KIND} 行未逐一列出",
+                                column=header))
+    return rows
+
+
+def _new_towns_table(names: list[str]) -> pa.Table:
+    schema = arrow_schema("towns")
+    schema = schema.remove(schema.get_field_index("batch_seq"))
+    cols = {f.name: pa.nulls(len(names), f.type) for f in schema}
+    cols["town_code"] = pa.array(names, pa.string())
+    cols["town_name"] = pa.array(names, pa.string())
+    return pa.table(cols, schema=schema)
+
+
+def _added_updated(con, dataset: str, table: pa.Table) -> tuple[int, int]:
+    """Rows new to the board and rows replacing ones it already has (same key)."""
+    if dataset == "indicators":
+        existing = db.run(con, "existing_indicator_keys",
+                          tables={"new_keys": table.select(["month", "town_code", "indicator"])})
+    else:
+        key = DATASETS[dataset].key[0]
+        existing = db.run(con, f"existing_{dataset}_keys", tables={"new_keys": table.select([key])})
+    updated = int(existing["n"].iloc[0])
+    return table.num_rows - updated, updated
+
+
+def _current_as_of(con) -> pd.Timestamp:
+    v = db.run(con, "as_of_default")["as_of"].iloc[0]
+    return pd.Timestamp(v) if v is not None and not pd.isna(v) else pd.Timestamp.min

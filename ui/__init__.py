@@ -1,0 +1,1 @@
+"""Shared Streamlit frame and widgets for the pages (layout only; data comes from board.data)."""

@@ -161,8 +161,9 @@ def cmd_batches(args) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     else:
         for r in rows:
-            print(f"{r['batch_id']}\t{r['dataset']}\t{r['time']}\t{r['user']}\t{r['rows']} 行\t"
-                  f"{r['source_file']}\t{r['sha256'][:12]}{'\t已回滚' if r['rolled_back'] else ''}")
+            fields = [r["batch_id"], r["dataset"], r["time"], r["user"], f"{r['rows']} 行",
+                      r["source_file"], r["sha256"][:12]] + (["已回滚"] if r["rolled_back"] else [])
+            print("\t".join(fields))
     return 0
 
 

@@ -99,8 +99,8 @@ BUSINESSES = [
     ["餐饮店", "药店", "农贸市场", "食品厂", "超市", "便利店"],
     ["建设工程项目部", "地块项目", "装饰工程有限公司", "建筑公司项目部", "安置房项目", "市政工程标段"],
 ]
-BRAND_FIRST = list("宏鑫华盛金恒永瑞兴新顺隆嘉泰富德丰源达荣安康明光东海天宇万佳和利益通远广建伟亿众诚美")
-BRAND_SECOND = list("昌辉祥业茂发鸿运晟宝升豪福星旺隆锦汇宸邦邑航悦达博创晨信赢聚腾峰润合川成阳凯")
+BRAND_FIRST = list("宏鑫华盛金恒永瑞兴新顺隆嘉泰富德丰源达荣安康明光东海天宇万佳和利益通远广建伟亿众诚美正久长立中大汇森")
+BRAND_SECOND = list("昌辉祥业茂发鸿运晟宝升豪福星旺锦宸邦邑航悦博创晨信赢聚腾峰润合川成阳凯泽鼎欣弘彩韵")
 ROADS = ["兴业路", "人民路", "文化路", "建设路", "工业路", "新华路", "学府路", "振兴路", "环城路", "金山路",
          "望江路", "长春路", "桥头街", "创业大道", "科技路", "滨海路", "永丰路", "光明路", "和平路", "公园路",
          "南山路", "北环路", "后塘村", "前洋村", "石桥村", "新丰村", "大河村", "下王村", "上蒋村", "童家村"]
@@ -148,6 +148,7 @@ class _Towns:
     roads: list[list[str]]
     leaders: list[list[str]]
     cells: list  # shapely Polygons in lon/lat
+    salt: int  # varies unit addresses and points with the seed
 
 
 def generate(seed: int = 20221, hazard_rows: int | None = None) -> DemoDistrict:
@@ -197,7 +198,7 @@ def _make_towns(rng: np.random.Generator) -> _Towns:
     """Town attributes, centres, Voronoi cells and per-month diligence."""
     types = np.array([TOWN_TYPES.index(t) for _, _, t, _ in TOWN_SPECS])
     x, y = _place_centres(rng, types)
-    cells_km = _voronoi_cells(rng, x, y)
+    cells_km, cells = _voronoi_cells(rng, x, y)
     area = np.round(shapely.area(cells_km), 2)
 
     pop_range = {0: (60_000, 180_000), 1: (30_000, 90_000), 2: (20_000, 30_000), 3: (20_000, 50_000)}
@@ -239,7 +240,6 @@ def _make_towns(rng: np.random.Generator) -> _Towns:
 
     lon = CENTRE_LON + x / KM_PER_DEG_LON
     lat = CENTRE_LAT + y / KM_PER_DEG_LAT
-    cells = [_to_lonlat(c) for c in cells_km]
     return _Towns(
         codes=[CODE_PREFIX + s for s, _, _, _ in TOWN_SPECS],
         names=[name for _, name, _, _ in TOWN_SPECS],
@@ -256,6 +256,7 @@ def _make_towns(rng: np.random.Generator) -> _Towns:
         roads=roads,
         leaders=leaders,
         cells=cells,
+        salt=int(rng.integers(0, 2**62)),
     )
 
 
@@ -286,16 +287,18 @@ def _place_centres(rng: np.random.Generator, types: np.ndarray) -> tuple[np.ndar
     return xy[:, 0], xy[:, 1]
 
 
-def _voronoi_cells(rng: np.random.Generator, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Voronoi cells of the centres clipped to an irregular outline, one Polygon per town (km)."""
+def _voronoi_cells(rng: np.random.Generator, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, list]:
+    """Voronoi cells of the centres clipped to an irregular outline: (km cells, lon/lat cells)."""
     points = shapely.points(x, y)
     for _ in range(50):
         outline = _outline(rng, points)
         vor = shapely.voronoi_polygons(shapely.multipoints(points), extend_to=outline.buffer(30), ordered=True)
-        cells = shapely.intersection(shapely.get_parts(vor), outline)
-        # A wiggly coast can cut a cell in two; draw another outline rather than drop a piece.
-        if all(c.geom_type == "Polygon" and c.is_valid for c in cells):
-            return cells
+        cells_km = shapely.intersection(shapely.get_parts(vor), outline)
+        cells = [_to_lonlat(c) for c in cells_km]
+        # A wiggly coast can cut a cell in two (or rounding can pinch one); draw another
+        # outline rather than drop a piece.
+        if all(c.geom_type == "Polygon" and c.is_valid for c in [*cells_km, *cells]):
+            return cells_km, cells
     raise RuntimeError("could not draw a district outline with one polygon per town")
 
 
@@ -360,7 +363,6 @@ def _boundaries_geojson(towns: _Towns) -> dict:
 
 def _hazards_frame(rng: np.random.Generator, towns: _Towns, n: int) -> pd.DataFrame:
     """The hazard ledger as exported at END: n rows, vectorised throughout."""
-    n_towns = len(towns.codes)
     found = _found_dates(rng, n)
     month = _month_index(found)
     town = _draw_towns(rng, towns, month)
@@ -415,10 +417,7 @@ def _hazards_frame(rng: np.random.Generator, towns: _Towns, n: int) -> pd.DataFr
     description = category.astype(np.int64) * 6 + rng.integers(0, 6, n)
     town_ref = _town_refs(rng, towns, town)
 
-    h1 = _splitmix64(
-        (town.astype(np.uint64) << np.uint64(40)) | (category.astype(np.uint64) << np.uint64(32))
-        | unit.astype(np.uint64) ^ np.uint64(rng.integers(0, 2**62))
-    )
+    h1 = _unit_hash(towns, town, category, unit)
     h2 = _splitmix64(h1)
     lon, lat = _unit_points(towns, town, h1, h2)
 
@@ -431,19 +430,19 @@ def _hazards_frame(rng: np.random.Generator, towns: _Towns, n: int) -> pd.DataFr
         "问题描述": _take([d for ds in DESCRIPTIONS for d in ds], description),
         "责任主体": _unit_names(towns, town, category, unit, h1, int(pool.max())),
         "详细地址": _addresses(towns, town, h2),
-        "经度": pa.array(lon),
-        "纬度": pa.array(lat),
+        "经度": lon,
+        "纬度": lat,
         "责任部门": _take(DEPARTMENTS, department),
         "包案领导": _take([p for ps in towns.leaders for p in ps], leader_idx, mask=~has_leader),
-        "发现日期": _dates(found),
-        "整改期限": _dates(deadline),
-        "整改完成日期": _dates(rectified),
-        "销号日期": _dates(closed),
-        "督办层级": pa.array(escalation.astype(np.int64)),
+        "发现日期": found.astype("datetime64[ms]"),
+        "整改期限": deadline.astype("datetime64[ms]"),
+        "整改完成日期": rectified.astype("datetime64[ms]"),
+        "销号日期": closed.astype("datetime64[ms]"),
+        "督办层级": pd.arrays.IntegerArray(escalation.astype(np.int64), np.zeros(n, dtype=bool)),
         "执法结果": _take(ENFORCEMENTS, enforcement_idx, mask=~enforce),
-        "晾晒期号": pa.array((month + 1).astype(np.int64), mask=~aired),
+        "晾晒期号": pd.arrays.IntegerArray((month + 1).astype(np.int64), ~aired),
     }
-    return _to_pandas(columns)
+    return _frame(columns)
 
 
 def _found_dates(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -467,8 +466,8 @@ def _found_dates(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def _month_index(dates: np.ndarray) -> np.ndarray:
-    """Months since 2023-11 (0…35)."""
-    return (dates.astype("datetime64[M]") - START.astype("datetime64[M]")).astype(np.int64)
+    """Months since 2023-11 (0…35) of dates inside the window."""
+    return _DAY_MONTH[(dates - START).astype(np.int64)]
 
 
 def _draw_towns(rng: np.random.Generator, towns: _Towns, month: np.ndarray) -> np.ndarray:
@@ -492,7 +491,7 @@ def _lifecycle(rng: np.random.Generator, found: np.ndarray, severity: np.ndarray
     deadline = found + deadline_days
 
     on_time = rng.random(n) < _sigmoid(2.4 + q - 0.4 * (severity == 2))
-    stuck = rng.random(n) < _sigmoid(-4.6 - q)
+    stuck = rng.random(n) < _sigmoid(-5.2 - q)
     on_the_spot = (severity == 0) & (rng.random(n) < 0.2)  # 立行立改
     within = np.minimum(np.floor(rng.random(n) ** 1.3 * (deadline_days + 1)), deadline_days)
     within = np.where(on_the_spot, 0, within).astype(np.int64)
@@ -501,7 +500,7 @@ def _lifecycle(rng: np.random.Generator, found: np.ndarray, severity: np.ndarray
     rectified = np.where(stuck | (rectified > END), NAT, rectified)
 
     # Acceptance usually follows within days; some wait for a re-inspection, a few never pass.
-    gap = rng.geometric(np.clip(1.0 / (1.0 + 3.0 * np.exp(-0.2 * q)), 0.05, 1.0))
+    gap = 1 + np.floor(rng.exponential(3.0 * np.exp(-0.2 * q))).astype(np.int64)
     gap = gap + np.where(rng.random(n) < 0.05, rng.integers(15, 90, n), 0)
     closed = rectified + gap
     closed = np.where((rng.random(n) < 0.005) | (closed > END), NAT, closed)
@@ -531,8 +530,8 @@ def _town_refs(rng: np.random.Generator, towns: _Towns, town: np.ndarray) -> pa.
 
 def _unit_names(towns: _Towns, town, category, unit, h, max_pool: int) -> pa.Array:
     """Responsible unit names, unique within a (town, category) pool: short + brand + business."""
-    n_brands = len(BRAND_FIRST) * len(BRAND_SECOND)
     brands = [a + b for a in BRAND_FIRST for b in BRAND_SECOND]
+    n_brands = len(brands)
     # A multiplier coprime to n_brands keeps brands distinct within a pool of up to n_brands units.
     offset = (town * 7 + category.astype(np.int64) * 131) % n_brands
     brand = (unit * 1201 + offset) % n_brands
@@ -541,33 +540,29 @@ def _unit_names(towns: _Towns, town, category, unit, h, max_pool: int) -> pa.Arr
     n_blocks = max_pool // n_brands + 1
     branches = [""] + [f"（{ROADS[(b - 1) % len(ROADS)]}{'' if b <= len(ROADS) else (b - 1) // len(ROADS) + 1}店）"
                        for b in range(1, n_blocks)]
+    heads = [a[0] + b for a in towns.aliases for b in brands]
+    tails = [b + br for bs in BUSINESSES for b in bs for br in branches]
     return pc.binary_join_element_wise(
-        _take([a[0] for a in towns.aliases], town),
-        _take(brands, brand),
-        _take([b for bs in BUSINESSES for b in bs], business),
-        _take(branches, unit // n_brands),
-        "",
+        _take(heads, town * n_brands + brand),
+        _take(tails, business * n_blocks + unit // n_brands),
+        pa.scalar("", pa.large_string()),
     )
 
 
 def _addresses(towns: _Towns, town, h) -> pa.Array:
     """A stable street address per unit: town + road + number."""
+    numbers = 398
     road = (h % np.uint64(ROADS_PER_TOWN)).astype(np.int64)
-    number = ((h >> np.uint64(20)) % np.uint64(398)).astype(np.int64) + 1
-    streets = [name + r for name, rs in zip(towns.names, towns.roads) for r in rs]
-    return pc.binary_join_element_wise(
-        _take(streets, town * ROADS_PER_TOWN + road),
-        pc.cast(pa.array(number), pa.string()),
-        pa.scalar("号"),
-        "",
-    )
+    number = ((h >> np.uint64(20)) % np.uint64(numbers)).astype(np.int64)
+    addresses = [f"{name}{r}{k + 1}号" for name, rs in zip(towns.names, towns.roads) for r in rs for k in range(numbers)]
+    return _take(addresses, (town * ROADS_PER_TOWN + road) * numbers + number)
 
 
 def _unit_points(towns: _Towns, town, h1, h2) -> tuple[np.ndarray, np.ndarray]:
     """A stable point per unit, scattered around its town centre by the town's size."""
     u1 = ((h1 >> np.uint64(11)).astype(np.float64) + 1.0) / 2.0**53
     u2 = (h2 >> np.uint64(11)).astype(np.float64) / 2.0**53
-    r = np.minimum(np.sqrt(-2.0 * np.log(u1)), 2.5) * 0.3 * np.sqrt(towns.area_km2[town])
+    r = np.minimum(np.sqrt(-2.0 * np.log(u1)), 2.5) * 0.22 * np.sqrt(towns.area_km2[town])
     lon = towns.lon[town] + r * np.cos(2 * np.pi * u2) / KM_PER_DEG_LON
     lat = towns.lat[town] + r * np.sin(2 * np.pi * u2) / KM_PER_DEG_LAT
     return np.round(lon, 6), np.round(lat, 6)
@@ -578,10 +573,17 @@ def _hazard_ids(found: np.ndarray) -> pa.Array:
     day = (found - START).astype(np.int64)
     seq = np.arange(len(found)) - np.searchsorted(day, day, side="left") + 1
     width = max(5, len(str(int(seq.max())))) if len(seq) else 5
-    ymd = _ymd(found)
-    return pc.binary_join_element_wise(
-        pa.scalar("YH"), pc.cast(pa.array(ymd * 10**width + seq), pa.string()), ""
-    )
+    # Every id has the same length, so the Arrow buffers are filled directly (10M ids in a blink).
+    prefixes = np.frombuffer("".join(f"YH{d}" for d in _DAY_YMD).encode("ascii"), dtype=np.uint8).reshape(N_DAYS, 10)
+    digits = np.empty((len(found), width), dtype=np.uint8)
+    rest = seq.copy()
+    for i in range(width - 1, -1, -1):
+        digits[:, i] = rest % 10 + ord("0")
+        rest //= 10
+    chars = np.concatenate([prefixes[day], digits], axis=1)
+    length = chars.shape[1]
+    offsets = np.arange(len(found) + 1, dtype=np.int64) * length
+    return pa.LargeStringArray.from_buffers(len(found), pa.py_buffer(offsets), pa.py_buffer(chars.ravel()))
 
 
 # ---------------------------------------------------------------- inspections and indicators
@@ -590,12 +592,12 @@ def _hazard_ids(found: np.ndarray) -> pa.Array:
 def _inspections_frame(rng: np.random.Generator, towns: _Towns) -> pd.DataFrame:
     """Inspection visits: 8 woodpecker units a month, all towns each quarter, plus 暗访/部门/联合."""
     n_towns = len(towns.codes)
-    # (type index, visits this month, points low, points high)
     dates, town, kind, points, unit_town = [], [], [], [], []
     for m in range(N_MONTHS):
         first = START.astype("datetime64[M]") + m
         days = np.arange(first.astype("datetime64[D]"), (first + 1).astype("datetime64[D]"))
         workdays = days[np.is_busday(days)]
+        # (inspection type, visits this month, fewest points, most points)
         plan = [(0, 8, 15, 60), (1, rng.poisson(10), 5, 20), (2, rng.poisson(45), 5, 40), (3, rng.poisson(6), 20, 60)]
         for k, count, lo, hi in plan:
             dates.append(rng.choice(workdays, count))
@@ -619,7 +621,7 @@ def _inspections_frame(rng: np.random.Generator, towns: _Towns) -> pd.DataFrame:
     found = rng.binomial(points, np.clip(0.11 * np.exp(-0.3 * q), 0.02, 0.4))
     category = rng.integers(0, len(CATEGORIES), len(dates))
     unit = rng.integers(0, 20, len(dates))  # every hazard pool holds at least 20 units
-    h = _splitmix64((town.astype(np.uint64) << np.uint64(8)) + unit.astype(np.uint64))
+    h = _unit_hash(towns, town, category, unit)
     units = _unit_names(towns, town, category, unit, h, 20).to_pylist()
     offices = [name + OFFICE_SUFFIX[TOWN_TYPES[t]] for name, t in zip(towns.names, towns.types)]
     units = [offices[t] if whole else u for t, whole, u in zip(town, unit_town, units)]
@@ -678,12 +680,8 @@ def _indicators_frame(rng: np.random.Generator, towns: _Towns) -> pd.DataFrame:
 
 def _take(values: list[str], idx: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
     """values[idx] as an Arrow string array; masked rows are null (an empty cell)."""
-    return pc.take(pa.array(values, pa.string()), pa.array(np.asarray(idx, dtype=np.int64), mask=mask))
-
-
-def _dates(days: np.ndarray) -> pa.Array:
-    """Dates (NaT → null) as midnight timestamps, the way exports carry them."""
-    return pa.array(days.astype("datetime64[ms]"), mask=np.isnat(days))
+    # large_string is what pandas stores; producing it here saves a cast per column.
+    return pc.take(pa.array(values, pa.large_string()), pa.array(np.asarray(idx, dtype=np.int64), mask=mask))
 
 
 def _ymd(days: np.ndarray) -> np.ndarray:
@@ -695,13 +693,30 @@ def _ymd(days: np.ndarray) -> np.ndarray:
     return year * 10_000 + month * 100 + day
 
 
-def _to_pandas(columns: dict[str, pa.Array]) -> pd.DataFrame:
-    """Arrow columns to a DataFrame: Arrow-backed str, nullable Int64, datetime64[ms]."""
-    return pa.table(columns).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+_DAY_MONTH = (
+    (START + np.arange(N_DAYS)).astype("datetime64[M]") - START.astype("datetime64[M]")
+).astype(np.int64)
+_DAY_YMD = _ymd(START + np.arange(N_DAYS))
+
+
+def _frame(columns: dict) -> pd.DataFrame:
+    """A DataFrame of Arrow-backed str, nullable Int64, datetime64[ms] and float columns, without copies."""
+    return pd.DataFrame(
+        {name: pd.Series(col, dtype="str") if isinstance(col, pa.Array) else col for name, col in columns.items()},
+        copy=False,
+    )
 
 
 def _sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
+
+
+def _unit_hash(towns: _Towns, town, category, unit) -> np.ndarray:
+    """A per-unit hash, the same in hazards and inspections."""
+    key = ((town.astype(np.uint64) << np.uint64(40))
+           | (category.astype(np.uint64) << np.uint64(32))
+           | unit.astype(np.uint64))
+    return _splitmix64(key ^ np.uint64(towns.salt))
 
 
 def _splitmix64(x: np.ndarray) -> np.ndarray:

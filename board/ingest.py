@@ -284,8 +284,8 @@ def _text(s: pd.Series) -> pd.Series:
 def _integers(s: pd.Series, kind: str):
     if kind == "escalation":
         text = _text(s)
-        words = text.map(lambda v: next((n for w, n in ESCALATIONS.items() if v and w in v), None)
-                         if v is not None and not str(v).strip().lstrip("-").isdigit() else None)
+        words = text.map(lambda v: next((n for w, n in ESCALATIONS.items() if w in v), None)
+                         if isinstance(v, str) and not v.lstrip("-").isdigit() else None)
         nums, b = parse_integers(s.where(words.isna(), ""))
         values = nums.where(words.isna(), words.astype("Int64"))
         b = b | (values.notna().to_numpy() & ~values.fillna(0).between(0, 3).to_numpy())

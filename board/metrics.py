@@ -239,6 +239,9 @@ def _league_once(con, period, as_of, definitions):
     df = ledger(con, period, as_of)
     towns = df[~df["is_district"]]
     values = towns.set_index("town_code")[[c for c in df.columns if c in _LEDGER_CODES]].copy()
+    if not df.loc[df["is_district"], "found"].iloc[0]:
+        # no hazard found anywhere in the period: there is no ledger to score (not "everyone perfect")
+        values[:] = float("nan")
     values = values.join(indicator_components(con, period, definitions, towns))
     scored, comps = composite(values, definitions)
     df = df.merge(scored, left_on="town_code", right_index=True, how="left")

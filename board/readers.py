@@ -1,0 +1,630 @@
+"""Read an uploaded export (CSV, Excel or Parquet bytes) into a table of cell text with the analyst's row numbers.
+
+Row numbers are those Excel shows when it opens the file: a blank line is a
+row, a cell with a line break inside quotes does not start a new one. For
+ordinary exports that is also the line a text editor shows.
+
+Rows with fewer fields than the header (hand-typed totals, trimmed exports)
+are padded with empty cells and the analyst is told which rows. Rows with
+more fields are accepted only if the extra fields are empty; otherwise the
+file is refused with the row number, because an unquoted comma inside a value
+shifts every later cell into the wrong column and the data cannot be trusted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import unicodedata
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import python_calamine
+
+from board.errors import Problem, Rejected
+from board.parse import cell_text, normalise_key
+
+HEADER_SEARCH_ROWS = 15
+DELIMITERS = (",", "\t", ";", "|")
+SAMPLE_CHARS = 1 << 20
+SAMPLE_RECORDS = 200
+
+ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+PARQUET_MAGIC = b"PAR1"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and password-protected .xlsx
+EXCEL_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+PARQUET_EXTENSIONS = {".parquet", ".pq"}
+
+# Titles above the header and footers below the data, as exports and hand-made reports write them.
+TOTAL_ROW = re.compile(
+    r"^(?:全区|全县|全市|全镇|全街道|本月|本期|本季度?|本年|累计|各镇街)?(?:合计|总计|小计|总合计|汇总|共计)(?:[:：].*)?$"
+    r"|^(?:grand)?totals?(?::.*)?$|^sum$",
+    re.IGNORECASE,
+)
+NOTE_ROW = re.compile(
+    r"^(?:注|备注|说明|制表人?|填表人?|填报人?|审核人?|负责人|联系人|联系电话|数据来源|统计时间|导出时间|打印时间"
+    r"|制表日期|填报日期|填报单位)\s*[:：]"
+)
+
+CONTROL_CHARS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x19\x1b-\x1f]")
+
+MSG_EMPTY = "文件是空的"
+MSG_HEADER_ONLY = "只有表头，没有数据行"
+MSG_BINARY = "文件含有二进制内容（NUL 字节），不是 CSV 文本表格"
+MSG_EXCEL_BROKEN = "Excel 文件已损坏或不完整，无法读取"
+MSG_PARQUET_BROKEN = "Parquet 文件已损坏或不完整，无法读取"
+MSG_HTML = "文件实际上是网页（HTML）或 XML 格式，只是扩展名像表格；请用 Excel 打开后另存为 .xlsx 或 CSV 再上传"
+
+
+@dataclass
+class RawTable:
+    """An upload as cells of text (typed columns for Parquet), one frame row per data row of the file."""
+
+    frame: pd.DataFrame  # one column per header cell, named by its stripped text; data rows only
+    rows: np.ndarray  # each frame row's row number as Excel / a text editor shows it (1-based, header counted)
+    header_row: int  # 1-based row number of the header
+    format: str  # "csv" | "xlsx" | "parquet"
+    encoding: str | None  # "utf-8-sig" | "utf-8" | "gb18030" | "utf-16" for csv, else None
+    notices: list[str] = field(default_factory=list)  # plain Chinese notes for the analyst
+
+
+def read_table(data: bytes, filename: str, header_hints: Iterable[str] = ()) -> RawTable:
+    """Read one uploaded file; anything unreadable raises Rejected with a reason in plain Chinese."""
+    try:
+        return _read(bytes(data), filename, {normalise_key(h) for h in header_hints} - {""})
+    except Rejected:
+        raise
+    except Exception as exc:
+        raise _rejected(filename, f"无法读取这个文件（{type(exc).__name__}），请确认它是 CSV、Excel 或 Parquet 表格") from exc
+    except BaseException as exc:  # python-calamine's Rust panics derive from BaseException
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        raise _rejected(filename, MSG_EXCEL_BROKEN) from exc
+
+
+def _read(data: bytes, filename: str, hints: set[str]) -> RawTable:
+    ext = os.path.splitext(filename)[1].lower()
+    if data.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC, OLE_MAGIC)):
+        return _read_excel(data, filename, hints)
+    if data.startswith(PARQUET_MAGIC) or ext in PARQUET_EXTENSIONS:
+        return _read_parquet(data, filename)
+    return _read_csv(data, filename, hints, ext)
+
+
+def _rejected(filename: str, reason: str, row: int | None = None) -> Rejected:
+    return Rejected([Problem(file=filename, reason=reason, row=row)])
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _read_csv(data: bytes, filename: str, hints: set[str], ext: str) -> RawTable:
+    text, encoding, body = _decode(data, filename, ext)
+    notices = []
+    if ext in EXCEL_EXTENSIONS:
+        notices.append(f"文件扩展名是 {ext}，但内容是文本表格，已按 CSV 读取")
+
+    sample = text
+    if len(text) > SAMPLE_CHARS:  # whole lines only; old Mac exports end lines with \r alone
+        sample = text[: max(text.rfind("\n", 0, SAMPLE_CHARS), text.rfind("\r", 0, SAMPLE_CHARS), 0) + 1]
+    delimiter = _sniff_delimiter(sample)
+    records = _sample_records(sample, delimiter, filename)
+    header_i = _find_header([r for _, r, _ in records], hints)
+    header_row, header, header_end = records[header_i]
+    preamble = [(row, cells) for row, cells, _ in records[:header_i]]
+    widths = Counter(len(cells) for _, cells, _ in records[header_i + 1 :] if any(c.strip() for c in cells))
+    # every data row one field wider than the header: a trailing delimiter, not a shifted value
+    ncols = max([len(header), *(w for w, k in widths.items() if k * 2 > sum(widths.values()))])
+
+    start = len(sample[:header_end].encode("utf-8"))
+    cells, rows, padded = _parse_body(body, start, text, header_end, delimiter, ncols, header_row, filename)
+    _check_closing_quote(cells, rows, body, filename)
+    table = _finish(cells, rows, header, header_row, preamble, "csv", encoding, notices, filename)
+    padded = np.asarray(padded, dtype=np.int64)[np.isin(padded, table.rows)].tolist()  # not the dropped 合计
+    if padded:
+        table.notices.append(f"{_row_list(padded)}的值比表头少，缺少的单元格按空值处理")
+    return table
+
+
+def _decode(data: bytes, filename: str, ext: str) -> tuple[str, str, bytes]:
+    """The file as text, its encoding, and the same text as UTF-8 bytes for Arrow (BOM → UTF-8 → GB18030)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _rejected(filename, "文件以 UTF-16 标记开头，但内容无法按 UTF-16 解码") from None
+        if "\x00" in text:
+            raise _rejected(filename, _broken_reason(ext, MSG_BINARY))
+        return _checked_text(text, filename, ext), "utf-16", text.encode("utf-8")
+    if data.startswith(b"\xef\xbb\xbf"):
+        body = data[3:]
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = body[: exc.start].count(b"\n") + 1
+            raise _rejected(filename, "文件以 UTF-8 标记开头，但有内容不是有效的 UTF-8", row=line) from None
+        return _checked_text(text, filename, ext), "utf-8-sig", body
+    if not re.search(rb"\S", data):
+        raise _rejected(filename, MSG_EMPTY)
+    if b"\x00" in data:
+        raise _rejected(filename, _broken_reason(ext, MSG_BINARY))
+    try:
+        return _checked_text(data.decode("utf-8"), filename, ext), "utf-8", data
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        reason = _broken_reason(ext, "无法识别文件的文字编码：既不是 UTF-8，也不是 GBK/GB18030，可能不是文本表格")
+        raise _rejected(filename, reason, row=None if ext in EXCEL_EXTENSIONS else line) from None
+    return _checked_text(text, filename, ext), "gb18030", text.encode("utf-8")
+
+
+def _checked_text(text: str, filename: str, ext: str) -> str:
+    """The decoded text, refused if it is empty, binary or a web page saved as .xls."""
+    if not re.search(r"\S", text):
+        raise _rejected(filename, MSG_EMPTY)
+    head = text[:65536]
+    controls = len(CONTROL_CHARS.findall(head))
+    if controls > max(2, len(head) // 100):
+        raise _rejected(filename, _broken_reason(ext, "文件含有二进制内容，不是 CSV 文本表格"))
+    # Chinese government systems often "export to Excel" as an HTML page named .xls
+    if re.match(r"\s*<(?:!doctype|html|\?xml|table|head|meta|body)", head[:1024], re.IGNORECASE):
+        raise _rejected(filename, MSG_HTML)
+    return text
+
+
+def _broken_reason(ext: str, otherwise: str) -> str:
+    if ext in EXCEL_EXTENSIONS:
+        return MSG_EXCEL_BROKEN
+    if ext in PARQUET_EXTENSIONS:
+        return MSG_PARQUET_BROKEN
+    return otherwise
+
+
+def _sniff_delimiter(sample: str) -> str:
+    """The delimiter that splits the sample's rows into the most consistent number (> 1) of fields."""
+    best, best_score = ",", (0, 0)
+    for delimiter in DELIMITERS:
+        if delimiter not in sample:
+            continue
+        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+        try:
+            widths = Counter(len(r) for _, r in zip(range(SAMPLE_RECORDS), reader) if len(r) > 1)
+        except csv.Error:
+            continue
+        if widths:
+            width, count = widths.most_common(1)[0]
+            if (count, width) > best_score:
+                best, best_score = delimiter, (count, width)
+    return best
+
+
+def _sample_records(sample: str, delimiter: str, filename: str) -> list[tuple[int, list[str], int]]:
+    """The sample's first non-blank records: (row number, cells, character offset where the record ends)."""
+    consumed = 0
+
+    def lines():
+        nonlocal consumed
+        for line in io.StringIO(sample, newline=""):
+            consumed += len(line)
+            yield line
+
+    records = []
+    reader = csv.reader(lines(), delimiter=delimiter)
+    row = 0
+    try:
+        for cells in reader:
+            row += 1
+            if any(c.strip() for c in cells):
+                records.append((row, cells, consumed))
+                if len(records) >= SAMPLE_RECORDS:
+                    break
+    except csv.Error:
+        pass  # an unbalanced quote in the sample; the full parse reports it with its row
+    if not records:
+        raise _rejected(filename, MSG_EMPTY)
+    return records
+
+
+def _find_header(records: list[list[str]], hints: set[str]) -> int:
+    """Index of the header: the first row naming ≥ 2 known columns, else the first with ≥ 2 filled cells."""
+    candidates = records[:HEADER_SEARCH_ROWS]
+    if hints:
+        for i, cells in enumerate(candidates):
+            if sum(normalise_key(c) in hints for c in cells) >= 2:
+                return i
+    for i, cells in enumerate(candidates):
+        if sum(bool(c.strip()) for c in cells) >= 2:
+            return i
+    return 0
+
+
+def _parse_body(body: bytes, start: int, text: str, text_start: int, delimiter: str, ncols: int,
+                header_row: int, filename: str) -> tuple[list[pa.Array], np.ndarray, list[int]]:
+    """The data records after the header as string columns, their row numbers, and the rows that were padded."""
+    names = [f"c{i}" for i in range(ncols)]
+    skipped: list[tuple[int | None, str]] = []
+
+    def on_invalid(row) -> str:
+        skipped.append((row.number, row.text))
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(memoryview(body)[start:]),
+            # one thread: Arrow then reports the record number of each malformed row
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=body.find(b'"', start) != -1,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowException:  # e.g. a quoted cell longer than Arrow's block
+        table = None
+    if table is not None and all(n is not None for n, _ in skipped):
+        rows = _record_rows(body, start, table.num_rows + len(skipped), header_row)
+        if rows is not None and len(rows) == table.num_rows + len(skipped):
+            try:
+                return _merge_skipped(table, skipped, rows, delimiter, ncols, filename)
+            except ValueError:
+                pass
+    return _parse_body_slowly(text[text_start:], delimiter, ncols, header_row, filename)
+
+
+def _check_closing_quote(columns: list, rows: np.ndarray, body: bytes, filename: str) -> None:
+    """Refuse a file whose last quote never closes: the parser would fold every later line into one cell."""
+    if len(rows) == 0 or body.count(b'"') % 2 == 0:
+        return
+    last = [col[len(rows) - 1].as_py() or "" for col in columns]
+    if any("\n" in c or "\r" in c for c in last):
+        raise _rejected(filename, "引号没有配对：从这一行起，后面的所有行都被并进了一个单元格", row=int(rows[-1]))
+
+
+def _record_rows(body: bytes, start: int, n_records: int, header_row: int) -> np.ndarray | None:
+    """Row numbers of the n non-blank records after the header, or None when a slower exact count is needed."""
+    end = len(body)
+    while end > start and body[end - 1] in b"\r\n":
+        end -= 1
+    if end == start:
+        return header_row + 1 + np.arange(n_records, dtype=np.int64)
+    has_lf = body.find(b"\n", start, end) != -1
+    has_cr = body.find(b"\r", start, end) != -1
+    terminator = b"\r" if has_cr and not has_lf else b"\n"
+    # as many lines as records: no blank lines and no line breaks inside cells, so rows follow one by one
+    if body.count(terminator, start, end) + 1 == n_records:
+        return header_row + 1 + np.arange(n_records, dtype=np.int64)
+    a = np.frombuffer(body, dtype=np.uint8, count=end - start, offset=start)
+    lf, cr = a == 10, a == 13
+    cr_alone = cr.copy()
+    cr_alone[:-1] &= ~lf[1:]
+    terminators = np.flatnonzero(lf | cr_alone)
+    line_start = np.concatenate(([0], terminators + 1))
+    line_end = np.concatenate((terminators, [len(a)]))
+    crlf = np.zeros(len(line_end), dtype=bool)
+    crlf[:-1] = lf[terminators] & (terminators > line_start[:-1]) & cr[np.maximum(terminators - 1, 0)]
+    filled = np.flatnonzero(line_end - line_start - crlf > 0)
+    if len(filled) == n_records:  # blank lines only: Excel still counts them as rows
+        return header_row + 1 + filled.astype(np.int64)
+    if len(filled) == len(line_start):  # line breaks inside quoted cells only: one row per record
+        return header_row + 1 + np.arange(n_records, dtype=np.int64)
+    return None  # both: count record by record
+
+
+def _merge_skipped(table: pa.Table, skipped: list[tuple[int, str]], rows: np.ndarray, delimiter: str,
+                   ncols: int, filename: str) -> tuple[list[pa.Array], np.ndarray, list[int]]:
+    """Arrow's table with the malformed records it skipped put back in place, padded or refused."""
+    columns = [table.column(i) for i in range(ncols)]
+    if not skipped:
+        return columns, rows, []
+    positions = np.array([number - 1 for number, _ in skipped], dtype=np.int64)
+    if positions.min() < 0 or positions.max() >= len(rows) or len(np.unique(positions)) != len(positions):
+        raise ValueError("Arrow reported record numbers outside the file")
+    fitted, padded = [], []
+    for position, (_, record_text) in zip(positions, skipped):
+        cells = next(csv.reader(io.StringIO(record_text, newline=""), delimiter=delimiter), [])
+        fitted.append(_fit(cells, ncols, int(rows[position]), padded, filename))
+    extra = pa.table({f"c{i}": pa.array([r[i] for r in fitted], pa.string()) for i in range(ncols)})
+    merged = pa.concat_tables([table.rename_columns(extra.column_names), extra])
+    if positions.min() < table.num_rows:  # not just trailing rows (the usual 合计): restore file order
+        is_kept = np.ones(len(rows), dtype=bool)
+        is_kept[positions] = False
+        order = np.argsort(np.concatenate((np.flatnonzero(is_kept), positions)), kind="stable")
+        merged = merged.take(pa.array(order))
+    return [merged.column(i) for i in range(ncols)], rows, padded
+
+
+def _parse_body_slowly(text: str, delimiter: str, ncols: int, header_row: int,
+                       filename: str) -> tuple[list[pa.Array], np.ndarray, list[int]]:
+    """Record-by-record parse for files Arrow cannot map to rows (quoted line breaks next to blank lines)."""
+    rows, records, padded = [], [], []
+    row = header_row
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for cells in reader:
+            row += 1
+            if cells:
+                records.append(_fit(cells, ncols, row, padded, filename))
+                rows.append(row)
+    except csv.Error:
+        raise _rejected(filename, "引号没有配对，或某个单元格过长，无法确定各列的边界", row=row + 1) from None
+    columns = [pa.array([r[i] for r in records], pa.string()) for i in range(ncols)]
+    return columns, np.array(rows, dtype=np.int64), padded
+
+
+def _fit(cells: list[str], ncols: int, row: int, padded: list[int], filename: str) -> list[str]:
+    """A record cut or padded to the header's width; refused when real values would be lost."""
+    if len(cells) > ncols:
+        if any(c.strip() for c in cells[ncols:]):
+            raise _rejected(
+                filename,
+                f"这一行有 {len(cells)} 个值，但表头只有 {ncols} 列；可能某个值里含有未加引号的分隔符，请检查后重新导出",
+                row=row,
+            )
+        return cells[:ncols]
+    if len(cells) < ncols:
+        if any("\n" in c or "\r" in c for c in cells):
+            raise _rejected(filename, "引号没有配对，后面的多行被并进了一个单元格", row=row)
+        if any(c.strip() for c in cells):
+            padded.append(row)
+        return cells + [""] * (ncols - len(cells))
+    return cells
+
+
+# ---------------------------------------------------------------- Excel
+
+
+def _read_excel(data: bytes, filename: str, hints: set[str]) -> RawTable:
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet, grid, skipped_sheets = _first_filled_sheet(workbook)
+    except python_calamine.PasswordError:
+        raise _rejected(filename, "Excel 文件设置了密码，请取消密码保护后再上传") from None
+    except Exception as exc:
+        raise _rejected(filename, _excel_failure(data)) from exc
+    if sheet is None:
+        raise _rejected(filename, MSG_EMPTY + "（工作簿里没有任何数据）")
+
+    notices = []
+    if skipped_sheets:
+        notices.append(f"工作表“{'”、“'.join(skipped_sheets)}”是空的，已读取工作表“{sheet.name}”")
+    others = [m.name for m in workbook.sheets_metadata
+              if _is_visible_worksheet(m) and m.name != sheet.name and m.name not in skipped_sheets]
+    if others:
+        notices.append(f"只读取了工作表“{sheet.name}”，没有读取“{'”、“'.join(others)}”")
+
+    filled = [(i + 1, cells) for i, cells in enumerate(grid) if any(c.strip() for c in cells)]
+    header_i = _find_header([cells for _, cells in filled], hints)
+    header_row, header = filled[header_i]
+    notices += _fill_merged(grid, sheet.merged_cell_ranges or [], header_row, header)
+    data_rows = [(row, grid[row - 1]) for row, _ in filled[header_i + 1 :]]
+    width = len(header)
+    columns = [pa.array([cells[i] for _, cells in data_rows], pa.string()) for i in range(width)]
+    rows = np.array([row for row, _ in data_rows], dtype=np.int64)
+    return _finish(columns, rows, header, header_row, filled[:header_i], "xlsx", None, notices, filename)
+
+
+def _first_filled_sheet(workbook) -> tuple[object, list[list[str]], list[str]]:
+    """The first visible worksheet with any content, its cells as text, and the empty sheets passed over."""
+    empty = []
+    for meta in workbook.sheets_metadata:
+        if not _is_visible_worksheet(meta):
+            continue  # hidden sheets hold drop-down lists and lookups, chart sheets hold no cells
+        sheet = workbook.get_sheet_by_name(meta.name)
+        # skip_empty_area=False keeps leading blank rows, so list index + 1 is Excel's row number
+        grid = [[v if type(v) is str else cell_text(v) for v in r] for r in sheet.to_python(skip_empty_area=False)]
+        if any(c.strip() for r in grid for c in r):
+            return sheet, grid, empty
+        empty.append(meta.name)
+    return None, [], empty
+
+
+def _is_visible_worksheet(meta) -> bool:
+    return str(meta.visible).rsplit(".", 1)[-1].lower() == "visible" and "worksheet" in str(meta.typ).lower()
+
+
+def _fill_merged(grid: list[list[str]], merged, header_row: int, header: list[str]) -> list[str]:
+    """Copy each vertically merged data cell's value into every row it spans, as the analyst sees it."""
+    spans = []
+    for (r0, c0), (r1, _c1) in merged:
+        if r0 + 1 <= header_row or r1 <= r0 or r0 >= len(grid) or c0 >= len(grid[r0]):
+            continue
+        value = grid[r0][c0]
+        for r in range(r0 + 1, min(r1, len(grid) - 1) + 1):
+            if c0 < len(grid[r]) and not grid[r][c0].strip():
+                grid[r][c0] = value
+        name = header[c0].strip() if c0 < len(header) else ""
+        spans.append(f"第 {r0 + 1}–{r1 + 1} 行“{name or f'第{c0 + 1}列'}”列")
+    if not spans:
+        return []
+    more = f"等 {len(spans)} 处" if len(spans) > 3 else ""
+    return [f"合并单元格的值已填入所跨的每一行（{'；'.join(spans[:3])}{more}）"]
+
+
+def _excel_failure(data: bytes) -> str:
+    """Why a file with a spreadsheet's magic bytes could not be read, as specifically as we can tell."""
+    if data.startswith(OLE_MAGIC):
+        return "无法读取这个 Excel 文件：可能已加密、已损坏，或不是 Excel 表格"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except Exception:  # zipfile also raises NotImplementedError, RuntimeError… on damaged archives
+        return MSG_EXCEL_BROKEN
+    if any(n.startswith("word/") for n in names):
+        return "这是 Word 文档，不是表格；请上传 CSV、Excel 或 Parquet 文件"
+    if any(n.startswith("ppt/") for n in names):
+        return "这是 PowerPoint 演示文稿，不是表格；请上传 CSV、Excel 或 Parquet 文件"
+    if not any(n.startswith("xl/") or n == "content.xml" for n in names):
+        return "这是 ZIP 压缩包，不是表格；请解压后上传其中的 CSV 或 Excel 文件"
+    return MSG_EXCEL_BROKEN
+
+
+# ---------------------------------------------------------------- Parquet
+
+
+def _read_parquet(data: bytes, filename: str) -> RawTable:
+    if not data.strip():
+        raise _rejected(filename, MSG_EMPTY)
+    if not (data.startswith(PARQUET_MAGIC) and data.endswith(PARQUET_MAGIC) and len(data) >= 12):
+        raise _rejected(filename, MSG_PARQUET_BROKEN)
+    try:
+        table = pq.read_table(io.BytesIO(data))
+        frame = table.to_pandas(date_as_object=False)
+    except Exception as exc:
+        raise _rejected(filename, MSG_PARQUET_BROKEN) from exc
+    if len(frame) == 0:
+        raise _rejected(filename, MSG_HEADER_ONLY)
+    notices = []
+    frame.columns = _unique_names([str(c).strip() for c in frame.columns], notices)
+    # a pandas-written file may carry its index (e.g. hazard_id) as metadata rather than a column
+    frame = frame.reset_index(drop=isinstance(frame.index, pd.RangeIndex))
+    return RawTable(frame, np.arange(2, len(frame) + 2, dtype=np.int64), 1, "parquet", None, notices)
+
+
+# ---------------------------------------------------------------- shared
+
+
+def _finish(columns: list, rows: np.ndarray, header: list[str], header_row: int,
+            preamble: list[tuple[int, list[str]]], fmt: str, encoding: str | None,
+            notices: list[str], filename: str) -> RawTable:
+    """Name the columns, drop blank rows and totals/footer rows, and refuse a file with no data."""
+    notices = list(notices)
+    if preamble:
+        first = next((c.strip() for c in preamble[0][1] if c.strip()), "")
+        notices.insert(0, f"已跳过表头上方的标题行（{_row_list([r for r, _ in preamble])}：{_clip(first)}）")
+    table = pa.table({f"c{i}": col for i, col in enumerate(columns)}) if columns else pa.table({})
+    blank_row = _blank_rows(table)
+    if blank_row.any():
+        keep = np.flatnonzero(~blank_row)
+        table, rows = table.take(pa.array(keep)), rows[keep]
+    table, rows = _drop_summary_rows(table, rows, notices)
+
+    header = [h.strip() for h in header] + [""] * (table.num_columns - len(header))
+    keep_columns, names, unnamed = [], [], []
+    for i, name in enumerate(header[: table.num_columns]):
+        if not name:
+            if _blank_cells(table.column(i)).all():
+                continue  # Excel's stray formatted columns and trailing delimiters: no name, no data
+            name = f"第{i + 1}列"
+            unnamed.append(name)
+        keep_columns.append(i)
+        names.append(name)
+    if unnamed:
+        notices.append(f"表头有空白单元格，这些列暂名为“{'”、“'.join(unnamed)}”")
+    if len(rows) == 0:
+        raise _rejected(filename, MSG_HEADER_ONLY, row=header_row)
+    names = _unique_names(names, notices)
+    table = table.select(keep_columns).rename_columns(names)
+    frame = table.to_pandas()
+    return RawTable(frame, rows, header_row, fmt, encoding, notices)
+
+
+def _drop_summary_rows(table: pa.Table, rows: np.ndarray, notices: list[str]) -> tuple[pa.Table, np.ndarray]:
+    """Drop 合计/总计 rows directly under the header or at the end, and 注：/制表人： lines at the end."""
+    n = table.num_rows
+    top, bottom = 0, n
+    dropped = []
+    while top < bottom and _is_total(_row_cells(table, top)):
+        dropped.append(("合计行", top))
+        top += 1
+    while bottom > top:
+        cells = _row_cells(table, bottom - 1)
+        kind = "合计行" if _is_total(cells) else "说明行" if _is_note(cells) else None
+        if kind is None:
+            break
+        dropped.append((kind, bottom - 1))
+        bottom -= 1
+    for kind, i in sorted(dropped, key=lambda d: d[1]):
+        label = next(c.strip() for c in _row_cells(table, i) if c.strip())
+        where = "表头下方" if i < top else "末尾"
+        notices.append(f"已去掉{where}的{kind}（第 {rows[i]} 行：{_clip(label)}）")
+    if top == 0 and bottom == n:
+        return table, rows
+    return table.slice(top, bottom - top), rows[top:bottom]
+
+
+def _row_cells(table: pa.Table, i: int) -> list[str]:
+    return [table.column(j)[i].as_py() or "" for j in range(table.num_columns)]
+
+
+def _is_total(cells: list[str]) -> bool:
+    keys = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", c)) for c in cells]
+    first = next((k for k in keys if k), "")
+    return any(TOTAL_ROW.match(k) for k in {first, *keys[:3]} if k)
+
+
+def _is_note(cells: list[str]) -> bool:
+    filled = [c.strip() for c in cells if c.strip()]
+    return len(filled) == 1 and bool(NOTE_ROW.match(unicodedata.normalize("NFKC", filled[0])))
+
+
+def _unique_names(names: list[str], notices: list[str]) -> list[str]:
+    """Header names made unique with " (2)", " (3)"… and a notice for each repeated one."""
+    seen: Counter = Counter()
+    taken = set(names)
+    out = []
+    for name in names:
+        seen[name] += 1
+        if seen[name] == 1:
+            out.append(name)
+            continue
+        k = seen[name]
+        while f"{name} ({k})" in taken:
+            k += 1
+        new = f"{name} ({k})"
+        taken.add(new)
+        out.append(new)
+        notices.append(f"表头“{name}”出现了不止一次，第 {seen[name]} 个改名为“{new}”")
+    return out
+
+
+def _row_list(rows: list[int]) -> str:
+    """"第 3 行", "第 1–2 行" or "第 5、9、12 行等 40 行" for a notice."""
+    rows = [int(r) for r in rows]
+    if len(rows) == 1:
+        return f"第 {rows[0]} 行"
+    if rows == list(range(rows[0], rows[-1] + 1)):
+        return f"第 {rows[0]}–{rows[-1]} 行"
+    shown = "、".join(str(r) for r in rows[:5])
+    return f"第 {shown} 行" + (f"等 {len(rows)} 行" if len(rows) > 5 else "")
+
+
+def _clip(text: str, width: int = 30) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _blank_rows(table: pa.Table) -> np.ndarray:
+    """Rows whose every cell is empty or whitespace."""
+    blank = np.ones(table.num_rows, dtype=bool)
+    for column in table.columns:
+        blank &= _blank_cells(column)
+        if not blank.any():  # usually decided by the first column (an id is never blank)
+            break
+    return blank
+
+
+def _blank_cells(column) -> np.ndarray:
+    return _np_bool(pc.or_(pc.equal(column, ""), pc.utf8_is_space(column)))
+
+
+def _np_bool(a) -> np.ndarray:
+    return np.array(pc.fill_null(a, False).to_numpy(zero_copy_only=False), dtype=bool)

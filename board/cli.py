@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import getpass
 import json
 import os
@@ -64,6 +66,12 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--user")
     store_arg(sp)
     sp.set_defaults(func=cmd_rollback)
+
+    # report (board/report.py), bench (board/bench.py) and user (board/auth.py) add their own
+    # arguments through a register(subparsers) function in their modules.
+    for module in ("report", "bench", "auth"):
+        if importlib.util.find_spec(f"board.{module}"):
+            importlib.import_module(f"board.{module}").register(sub)
 
     sp = sub.add_parser("demo", help="生成示例区县（示例数据）")
     sp.add_argument("--rows", type=int, help="隐患台账行数（用于压力测试）")

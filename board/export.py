@@ -1,0 +1,45 @@
+"""Tables out of the board as CSV or XLSX, with spreadsheet formulas neutralised."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe; numbers untouched."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(neutralise).astype(object)
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM so that Excel on a Chinese Windows opens it without mojibake."""
+    return safe_frame(df).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "数据") -> bytes:
+    """One sheet, header frozen, columns sized to their content; text is never read as a formula."""
+    buf = io.BytesIO()
+    frame = safe_frame(df)
+    with pd.ExcelWriter(buf, engine="xlsxwriter",
+                        engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as xw:
+        frame.to_excel(xw, sheet_name=sheet[:31], index=False)
+        ws = xw.sheets[sheet[:31]]
+        ws.freeze_panes(1, 0)
+        for i, c in enumerate(frame.columns):
+            width = max([len(str(c))] + [len(str(v)) for v in frame[c].head(500)]) + 2
+            ws.set_column(i, i, min(max(width * 1.2, 8), 60))
+    return buf.getvalue()

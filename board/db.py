@@ -45,6 +45,8 @@ def connect(state: State, *, materialise: bool = False, threads: int | None = No
     for view in VIEWS:
         kind = "table" if materialise and view in MATERIALISED else "view"
         con.execute(f"create {kind} {view} as {sql(view)}")  # names are our own file names, not data
+    for macro in sorted((QUERIES / "macros").glob("*.sql")):
+        con.execute(macro.read_text("utf-8"))
     return con
 
 

@@ -1,50 +1,24 @@
 -- One row per town, plus one district row (is_district): the ledger and inspection metrics of DESIGN §3
 -- for the hazards found in the period [$start, $end], as of $as_of (D).
 with flagged as (
-    select
-        h.town_code,
-        h.found_date between $start and $end                          as in_cohort,
-        h.found_date <= $as_of                                        as known,
-        coalesce(h.rectified_date <= $as_of, false)                   as rectified,
-        coalesce(h.closed_date <= $as_of, false)                      as closed,
-        coalesce(h.deadline <= $as_of, false)                         as due,
-        coalesce(h.deadline <= $as_of and h.rectified_date <= h.deadline
-                 and h.rectified_date <= $as_of, false)               as on_time,
-        not coalesce(h.rectified_date <= $as_of, false)
-            and coalesce(h.deadline < $as_of, false)                  as overdue,
-        date_diff('day', h.deadline, cast($as_of as date))            as days_past_deadline,
-        h.notice_no is not null                                       as aired,
-        coalesce(h.closed_date <= $as_of, false)
-            and coalesce(h.unit_name, '') <> ''
-            and h.found_date between $start and $end
-            and exists (
-                select 1 from hazards o
-                where o.unit_name = h.unit_name
-                  and o.category = h.category
-                  and o.hazard_id <> h.hazard_id
-                  and o.found_date > h.closed_date
-                  and o.found_date <= h.closed_date + interval 60 day
-                  and o.found_date <= $as_of
-            )                                                         as recurred
-    from hazards h
-    where h.found_date between $start and $end or h.found_date <= $as_of
+    select * from hazard_flags($start, $end, $as_of)
 ),
 ledger as (
     select
         grouping(town_code) = 1                                       as is_district,
         town_code,
         count(*) filter (where in_cohort)                             as found,
-        count(*) filter (where in_cohort and rectified)               as rectified,
-        count(*) filter (where in_cohort and closed)                  as closed,
-        count(*) filter (where in_cohort and due)                     as due,
-        count(*) filter (where in_cohort and on_time)                 as on_time,
-        count(*) filter (where in_cohort and overdue)                 as overdue,
-        coalesce(sum(days_past_deadline) filter (where in_cohort and overdue), 0) as overdue_days_total,
-        max(days_past_deadline) filter (where in_cohort and overdue)  as overdue_days_max,
-        count(*) filter (where known and overdue)                     as backlog_overdue,
-        count(*) filter (where recurred)                              as recurred,
-        count(*) filter (where in_cohort and aired)                   as aired,
-        count(*) filter (where in_cohort and aired and closed)        as aired_closed
+        count(*) filter (where in_cohort and is_rectified)               as rectified,
+        count(*) filter (where in_cohort and is_closed)                  as closed,
+        count(*) filter (where in_cohort and is_due)                     as due,
+        count(*) filter (where in_cohort and is_on_time)                 as on_time,
+        count(*) filter (where in_cohort and is_overdue)                 as overdue,
+        coalesce(sum(overdue_days) filter (where in_cohort), 0) as overdue_days_total,
+        max(overdue_days) filter (where in_cohort)  as overdue_days_max,
+        count(*) filter (where known and is_overdue)                     as backlog_overdue,
+        count(*) filter (where in_cohort and is_recurred)                              as recurred,
+        count(*) filter (where in_cohort and is_aired)                   as aired,
+        count(*) filter (where in_cohort and is_aired and is_closed)        as aired_closed
     from flagged
     group by grouping sets ((town_code), ())
 ),

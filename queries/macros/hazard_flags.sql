@@ -1,0 +1,36 @@
+-- One row per hazard found in [start_date, end_date] or on/before as_of_date: every per-hazard fact of
+-- DESIGN §3 as of as_of_date (D). The single definition that every metric, list and map reads.
+create or replace macro hazard_flags(start_date, end_date, as_of_date) as table
+select
+    h.*,
+    h.found_date between start_date and end_date                        as in_cohort,
+    h.found_date <= as_of_date                                           as known,
+    coalesce(h.rectified_date <= as_of_date, false)                      as is_rectified,
+    coalesce(h.closed_date <= as_of_date, false)                         as is_closed,
+    coalesce(h.deadline <= as_of_date, false)                            as is_due,
+    coalesce(h.deadline <= as_of_date and h.rectified_date <= h.deadline
+             and h.rectified_date <= as_of_date, false)                  as is_on_time,
+    not coalesce(h.rectified_date <= as_of_date, false)
+        and coalesce(h.deadline < as_of_date, false)                     as is_overdue,
+    case when not coalesce(h.rectified_date <= as_of_date, false) and h.deadline < as_of_date
+         then date_diff('day', h.deadline, cast(as_of_date as date)) end as overdue_days,
+    h.notice_no is not null                                              as is_aired,
+    coalesce(h.closed_date <= as_of_date, false)
+        and coalesce(h.unit_name, '') <> ''
+        and exists (
+            select 1 from hazards o
+            where o.unit_name = h.unit_name
+              and o.category = h.category
+              and o.hazard_id <> h.hazard_id
+              and o.found_date > h.closed_date
+              and o.found_date <= h.closed_date + interval 60 day
+              and o.found_date <= as_of_date
+        )                                                                as is_recurred,
+    case
+        when coalesce(h.closed_date <= as_of_date, false) then '已销号'
+        when coalesce(h.rectified_date <= as_of_date, false) then '已整改待销号'
+        when coalesce(h.deadline < as_of_date, false) then '逾期'
+        else '整改中'
+    end                                                                  as status
+from hazards h
+where h.found_date between start_date and end_date or h.found_date <= as_of_date

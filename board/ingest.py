@@ -8,6 +8,7 @@ it is headed in the file, the value and the reason, in plain Chinese.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,6 +27,7 @@ from board.schema import DATASETS, ESCALATIONS, SEVERITIES, Dataset, arrow_schem
 from board.store import Store
 
 MAX_PER_KIND = 200  # problems listed per (column, reason); the rest are counted
+SHOWN_IN_TEXT = 30  # problem lines in the plain-text report; the full list is in the JSON / XLSX
 
 
 @dataclass
@@ -52,6 +54,18 @@ class Report:
     def ok(self) -> bool:
         return not self.problems
 
+    def summary(self) -> list[tuple[tuple[str | None, str], int]]:
+        """(column, reason) → how many rows, most frequent first; the line an analyst reads first."""
+        counts: dict = {}
+        for p in self.problems:
+            more = re.fullmatch(r"……同样的问题另有 (\d+) 行未逐一列出：(.*)", p.reason, re.S)
+            if p.row is None and more:
+                key = (p.column, more.group(2))
+                counts[key] = counts.get(key, 0) + int(more.group(1))
+            else:
+                counts[(p.column, p.reason)] = counts.get((p.column, p.reason), 0) + 1
+        return sorted(counts.items(), key=lambda kv: -kv[1])
+
     def as_dict(self) -> dict:
         d = {k: v for k, v in self.__dict__.items() if k not in ("problems", "tables")}
         d["ok"] = self.ok
@@ -63,8 +77,12 @@ class Report:
         label = DATASETS[self.dataset].label if self.dataset else "未知数据"
         lines = []
         if self.problems:
-            lines.append(f"✗ 未导入：{self.file}（{label}）发现 {len(self.problems)} 处问题，仓库未做任何改动。")
-            lines += [f"  - {p}" for p in self.problems]
+            lines.append(f"✗ 未导入：{self.file}（{label}）发现问题，仓库未做任何改动。")
+            for (column, reason), n in self.summary():
+                lines.append(f"  · {f'“{column}”列：' if column else ''}{reason}（{n} 处）")
+            lines += [f"  - {p}" for p in self.problems[:SHOWN_IN_TEXT]]
+            if len(self.problems) > SHOWN_IN_TEXT:
+                lines.append(f"  ……其余 {len(self.problems) - SHOWN_IN_TEXT} 条见完整报告（--json 或上传页下载）")
         elif self.duplicate_of:
             lines.append(f"= 未新增：{self.file} 与批次 {self.duplicate_of} 完全相同（同一文件已上传过）。")
         else:
@@ -147,6 +165,7 @@ def _prepare(store, data, report, dataset, mapping, add_towns, today):
     report.problems = _collapse(problems, raw, report.file)
     if report.problems:
         return
+    report.notices += _placeholder_points(frame, report)
     frame["source_row"] = raw.rows.astype("int64") if report.dataset != "indicators" else frame["source_row"]
     table = pa.Table.from_pandas(frame, schema=arrow_schema(report.dataset).remove(
         arrow_schema(report.dataset).get_field_index("batch_seq")), preserve_index=False)
@@ -159,6 +178,21 @@ def _prepare(store, data, report, dataset, mapping, add_towns, today):
     if report.dataset == "hazards":
         dates = pd.concat([frame["found_date"], frame["rectified_date"], frame["closed_date"]])
         report.as_of_date = str(max(dates.max(), _current_as_of(con)).date()) if dates.notna().any() else None
+
+
+def _placeholder_points(frame: pd.DataFrame, report: Report) -> list[str]:
+    """Warn when many rows share one exact point: real systems write a placeholder when the address failed."""
+    if "lon" not in frame or "lat" not in frame:
+        return []
+    pts = frame[["lon", "lat"]].dropna()
+    if len(pts) == 0:
+        return []
+    counts = pts.value_counts()
+    (lon, lat), n = counts.index[0], int(counts.iloc[0])
+    if n < max(20, 0.01 * len(pts)):
+        return []
+    return [f"{n} 行的坐标完全相同（经度 {lon:g}，纬度 {lat:g}），疑似系统填写的占位坐标；"
+            f"这些隐患在地图上会叠在同一点，请向数据来源核实"]
 
 
 def detect_dataset(headers: list[str], definitions: dict, filename: str) -> str:
@@ -270,9 +304,13 @@ def _typed(raw: RawTable, ds: Dataset, report: Report, towns: pd.DataFrame, add_
             values, b = parse_numbers(s)
             out[c.name] = values
             bad(b, header, "应为数字")
-    if problems:
-        return out, problems
-    problems += _check_rules(out, ds, report, today)
+    # rules run even when some cells did not parse, so one report lists everything to fix;
+    # a cell already reported as unreadable is not reported again as empty
+    seen = {(int(i), h) for pos, h, *_ in problems for i in pos}
+    for pos, header, reason, *rest in _check_rules(out, ds, report, today):
+        keep = np.array([i for i in pos if (int(i), header) not in seen], dtype=int)
+        if len(keep):
+            problems.append((keep, header, reason, *rest))
     return out, problems
 
 
@@ -358,21 +396,20 @@ def _from_pandera(fc: pd.DataFrame, out: pd.DataFrame, ds: Dataset, report: Repo
     problems = []
     pos = {ix: i for i, ix in enumerate(out.index)}
     header_of = {("town_code" if c.kind == "town" else c.name): report.mapping.get(c.name) for c in ds.columns}
-    for check, group in fc.groupby("check", sort=False, dropna=False):
-        check = str(check)
-        if "|" in check:  # our cross-column rules: one problem per failing row, in the rule's column
-            column, reason = check.split("|", 1)
-            idx = sorted(set(group["index"].dropna()))
-            header = header_of.get(column)
-        else:
-            column = group["column"].iloc[0]
-            reason = _PANDERA_REASON.get(check, check)
-            if check == "not_nullable" and column in header_of and header_of[column] is None:
-                continue
-            idx = sorted(set(group["index"].dropna()))
-            header = header_of.get(column)
-        problems.append((np.array([pos[i] for i in idx if i in pos], dtype=int), header, reason,
-                         column))
+    fc = fc.assign(check=fc["check"].astype(str))
+    cross = fc["check"].str.contains("|", regex=False)
+    # our cross-column rules report every column of a failing row: one problem per row, in the rule's column
+    for check, group in fc[cross].groupby("check", sort=False):
+        column, reason = check.split("|", 1)
+        idx = sorted(set(group["index"].dropna()))
+        problems.append((np.array([pos[i] for i in idx if i in pos], dtype=int), header_of.get(column),
+                         reason, column))
+    for (check, column), group in fc[~cross].groupby(["check", "column"], sort=False, dropna=False):
+        if check == "not_nullable" and header_of.get(column, "") is None:
+            continue
+        idx = sorted(set(group["index"].dropna()))
+        problems.append((np.array([pos[i] for i in idx if i in pos], dtype=int), header_of.get(column),
+                         _PANDERA_REASON.get(check, check), column))
     return problems
 
 
@@ -442,8 +479,8 @@ def _collapse(problems: list[tuple], raw: RawTable, filename: str) -> list[Probl
             value = None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
             rows.append(Problem(filename, reason, row=int(raw.rows[p]), column=header, value=value))
         if len(positions) > MAX_PER_KIND:
-            rows.append(Problem(filename, f"……同样的问题另有 {len(positions) - MAX_PER_KIND} 行未逐一列出",
-                                column=header))
+            rows.append(Problem(filename, f"……同样的问题另有 {len(positions) - MAX_PER_KIND} 行未逐一列出："
+                                          f"{reason}", column=header))
     return rows
 
 

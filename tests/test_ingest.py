@@ -204,3 +204,19 @@ def test_indicators_wide_with_percent(towns_store):
     assert town.loc[("A01", "criminal_cases"), "total"] == 1204
     assert town.loc[("A01", "safety_satisfaction"), "mean"] == pytest.approx(0.962)
     assert town.loc[("B02", "safety_satisfaction"), "mean"] == pytest.approx(0.975)
+
+
+def test_report_summarises_by_column_and_reason(towns_store):
+    rows = [f"X{i},不存在镇,消防安全,一般,甲厂,2022-12-01,,,,,,," for i in range(250)] + \
+           [f"Y{i},甲镇,消防安全,一般,甲厂,,,,,,,," for i in range(3)]
+    r = ingest(towns_store, csv(*rows), "台账.csv", user="analyst")
+    summary = dict(r.summary())
+    assert summary[("所属镇街", "镇街不在镇街名单中（代码、名称或别名都对不上）")] == 250
+    assert summary[("发现日期", "必填，不能为空")] == 3
+    assert "（250 处）" in r.text() and "其余" in r.text()
+
+
+def test_many_rows_on_one_point_are_flagged_as_placeholder(towns_store):
+    rows = [f"P{i},甲镇,消防安全,一般,甲厂,2022-12-01,,,,,,-77,39" for i in range(25)]
+    r = ingest(towns_store, csv(*rows), "台账.csv", user="analyst", dry_run=True)
+    assert r.ok and any("25 行的坐标完全相同" in n and "占位" in n for n in r.notices)

@@ -1,12 +1,38 @@
 """Who is using this session: a viewer (no login) or a logged-in analyst."""
 
+from __future__ import annotations
+
+import math
+
 import streamlit as st
+
+from board import auth
+
+KEY = "analyst"
 
 
 def user() -> str | None:
     """The logged-in analyst's name, or None for a viewer."""
-    return st.session_state.get("analyst")
+    return st.session_state.get(KEY)
 
 
 def is_analyst() -> bool:
     return bool(user())
+
+
+def login(name: str, password: str) -> str | None:
+    """Log the session in; None on success, else why not (in Chinese, the same for a wrong name or password)."""
+    name = (name or "").strip()
+    wait = auth.THROTTLE.retry_after(name)
+    if wait > 0:
+        return f"失败次数过多，请 {math.ceil(wait)} 秒后再试"
+    if not auth.verify(name, password):
+        wait = auth.THROTTLE.retry_after(name)
+        return "用户名或密码不对" + (f"；请 {math.ceil(wait)} 秒后再试" if wait > 0 else "")
+    st.session_state[KEY] = name
+    return None
+
+
+def logout() -> None:
+    for k in (KEY, "as_of_seq"):
+        st.session_state.pop(k, None)

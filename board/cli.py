@@ -14,7 +14,7 @@ from pathlib import Path
 
 from board import db, definitions as defs, metrics
 from board.errors import Rejected
-from board.store import Store, default_path, demo_path
+from board.store import Store, default_path, shown
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,12 +87,10 @@ def _user(args) -> str:
 
 def read_store(explicit: Path | None) -> Store:
     """The store to read: --store, else BOARD_STORE/data/store, else the demo district."""
-    if explicit:
-        return Store(explicit)
-    store = Store(default_path())
-    if store.state().empty:
+    store, is_demo = shown(explicit)
+    if is_demo:
         from board import demo_store
-        return Store(demo_store.ensure())
+        demo_store.ensure(store.path)
     return store
 
 

@@ -47,6 +47,21 @@ def demo_path() -> Path:
     return ROOT / "data" / "demo" / "store"
 
 
+def shown(explicit: Path | str | None = None) -> tuple["Store", bool]:
+    """(the store to read, whether it is the demo stand-in).
+
+    An explicit store is read as it is. Otherwise the configured store is read
+    once it has had any upload; until then the demo district stands in (and a
+    store whose batches were all rolled back stays the real, empty store).
+    """
+    if explicit:
+        return Store(explicit), False
+    real = Store(default_path())
+    if real.events():
+        return real, False
+    return Store(demo_path()), True
+
+
 @dataclass(frozen=True)
 class Batch:
     batch_id: str

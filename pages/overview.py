@@ -1,10 +1,11 @@
-"""总览 Overview: the district's headline figures for the chosen period."""
+"""总览 Overview: headline KPIs against the previous period, the last 12 periods, best and worst towns,
+outcome indicators year on year."""
 
 import streamlit as st
 
-from board import data
+from board import charts, data
 from ui import shell
-from ui.format import count, rate
+from ui.format import count, delta, number, rate, signed_rate
 from ui.i18n import t
 
 period = shell.header("总览")
@@ -12,14 +13,44 @@ if period is None:
     st.info(t("暂无数据"))
     st.stop()
 
-district = data.ledger(period).query("is_district").iloc[0]
-cols = st.columns(4)
-cols[0].metric(t("发现隐患"), count(district["found"]))
-cols[1].metric(t("整改率"), rate(district["rectification_rate"]))
-cols[2].metric(t("销号率"), rate(district["closure_rate"]))
-cols[3].metric(t("按期整改率"), rate(district["on_time_rate"]))
-cols = st.columns(4)
-cols[0].metric(t("逾期隐患"), count(district["overdue"]))
-cols[1].metric(t("复发率"), rate(district["recurrence_rate"]))
-cols[2].metric(t("晾晒问题销号率"), rate(district["aired_closure_rate"]))
-cols[3].metric(t("检查点位"), count(district["points_checked"]))
+st.caption(t("与上一统计期比较") + f"（{shell.label(period.previous())}）")
+kpis = data.kpis(period)
+for row in (kpis.iloc[:5], kpis.iloc[5:]):
+    for col, k in zip(st.columns(5), row.itertuples()):
+        shown = rate(k.value) if k.kind == "rate" else count(k.value)
+        colour = "off" if k.better is None else ("inverse" if k.better == "lower" else "normal")
+        col.metric(t(k.label), shown, delta(k.change, k.kind, t("个百分点")), delta_color=colour)
+
+st.subheader(t("近12期走势"))
+shell.chart(charts.kpi_trend(data.ledger_trend(period), t), key="trend")
+
+towns, _, _ = data.league(period)
+ranked = towns.dropna(subset=["rank"])
+best, worst = st.columns(2)
+with best:
+    st.subheader(t("前三名"))
+    for r in ranked.head(3).itertuples():
+        st.metric(f"{t('第')}{int(r.rank)}{t('名')} · {r.town_name}", number(r.score),
+                  charts.rank_change_text(r.rank_change), delta_color="off")
+with worst:
+    st.subheader(t("后三名"))
+    for r in ranked.tail(3).iloc[::-1].itertuples():
+        st.metric(f"{t('第')}{int(r.rank)}{t('名')} · {r.town_name}", number(r.score),
+                  charts.rank_change_text(r.rank_change), delta_color="off")
+
+st.subheader(t("结果指标（同比）"))
+outcomes = data.outcomes(period)
+if outcomes.empty:
+    st.info(t("暂无结果指标数据"))
+else:
+    cols = st.columns(min(len(outcomes), 4))
+    for i, o in enumerate(outcomes.itertuples()):
+        # percentages arrive as fractions (0.9612); counts as totals over the period
+        pct = o.unit == "%"
+        shown = rate(o.value) if pct else number(o.value, 0)
+        change = delta(o.change, "rate" if pct else "count", t("个百分点"))
+        if change and not pct:
+            change += f"（{signed_rate(o.change_rate)}）"
+        cols[i % len(cols)].metric(f"{t(o.name)}（{t(o.unit)}）", shown, change,
+                                   delta_color="inverse" if o.direction == "lower" else "normal")
+    st.caption(t("与上年同期比较") + f"（{shell.label(period.year_earlier())}）")

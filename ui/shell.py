@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from board import data, metrics
-from ui.i18n import t
+from board import charts, data, export, metrics
+from ui.i18n import lang, t
 
 KINDS = {"month": "月", "quarter": "季", "half": "半年", "year": "年"}
 
@@ -16,6 +16,9 @@ STYLE = """
 [data-testid="stMetricLabel"] p { font-size: 1.25rem; }
 [data-testid="stMetricDelta"] { font-size: 1.15rem; }
 h1 { font-size: 2.4rem !important; }
+h2 { font-size: 1.9rem !important; }
+h3 { font-size: 1.5rem !important; }
+.big-list p, .big-list li { font-size: 1.5rem; line-height: 1.6; }
 </style>
 """
 
@@ -58,3 +61,27 @@ def header(title: str) -> metrics.Period | None:
         bits.append(f"**:orange-background[{t('示例数据')}]**")
     st.markdown(" · ".join(bits))
     return p
+
+
+def chart(fig, key: str | None = None) -> None:
+    """A plotly figure across the page, without the plotly logo or any link out."""
+    st.plotly_chart(fig, width="stretch", config=charts.PLOTLY_CONFIG, theme=None, key=key)
+
+
+def downloads(df, name: str, key: str) -> None:
+    """CSV and XLSX buttons for a table (through board/export: formulas neutralised)."""
+    a, b, _ = st.columns([1, 1, 6])
+    a.download_button(t("下载 CSV"), export.to_csv_bytes(df), f"{name}.csv", "text/csv", key=f"{key}-csv")
+    b.download_button(t("下载 Excel"), export.to_xlsx_bytes(df, name), f"{name}.xlsx",
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx")
+
+
+def label(p: metrics.Period) -> str:
+    """A period in the viewer's language."""
+    return p.label if lang() == "zh" else p.code
+
+
+def open_town(town_code: str) -> None:
+    """Go to 镇街详情 for a town (the town also rides in the URL, so the page can be bookmarked)."""
+    st.session_state["town"] = town_code
+    st.switch_page("pages/town.py", query_params={"town": town_code})

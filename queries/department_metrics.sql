@@ -1,0 +1,41 @@
+-- One row per responsible department (责任部门; empty as '未填写'): the ledger metrics of DESIGN §3 for the
+-- hazards found in the period [$start, $end], as of $as_of, with the same definitions as ledger_metrics.
+with flagged as (
+    select * from hazard_flags($start, $end, $as_of)
+),
+ledger as (
+    select
+        coalesce(nullif(department, ''), '未填写')              as department,
+        count(*) filter (where in_cohort)                       as found,
+        count(*) filter (where in_cohort and is_rectified)      as rectified,
+        count(*) filter (where in_cohort and is_closed)         as closed,
+        count(*) filter (where in_cohort and is_due)            as due,
+        count(*) filter (where in_cohort and is_on_time)        as on_time,
+        count(*) filter (where in_cohort and is_overdue)        as overdue,
+        count(*) filter (where known and is_overdue)            as backlog_overdue,
+        count(*) filter (where in_cohort and is_recurred)       as recurred,
+        count(*) filter (where in_cohort and is_aired)          as aired,
+        count(*) filter (where in_cohort and is_aired and is_closed) as aired_closed
+    from flagged
+    group by 1
+)
+select
+    department,
+    found,
+    rectified,
+    rectified / nullif(found, 0)              as rectification_rate,
+    closed,
+    closed / nullif(found, 0)                 as closure_rate,
+    due,
+    on_time,
+    on_time / nullif(due, 0)                  as on_time_rate,
+    overdue,
+    backlog_overdue,
+    recurred,
+    recurred / nullif(closed, 0)              as recurrence_rate,
+    aired,
+    aired_closed,
+    aired_closed / nullif(aired, 0)           as aired_closure_rate
+from ledger
+where found > 0 or backlog_overdue > 0
+order by department

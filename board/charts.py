@@ -222,14 +222,15 @@ def view_for(bounds, width: int = 1400, height: int = 700) -> pdk.ViewState:
     lat = (y0 + y1) / 2
     span_x = max(x1 - x0, 1e-3)
     span_y = max((y1 - y0) / max(math.cos(math.radians(lat)), 0.2), 1e-3)
-    zoom = min(math.log2(width / 256 * 360 / span_x), math.log2(height / 256 * 360 / span_y)) - 0.15
+    # deck.gl's world is 512 px wide at zoom 0
+    zoom = min(math.log2(width / 512 * 360 / span_x), math.log2(height / 512 * 360 / span_y)) - 0.1
     return pdk.ViewState(longitude=(x0 + x1) / 2, latitude=lat, zoom=round(zoom, 2), pitch=0, bearing=0)
 
 
 def _ramp(x: float) -> list[int]:
     """0 (good) → pale, 1 (bad) → deep red."""
     lo, hi = (255, 243, 224), (183, 28, 28)
-    return [round(a + (b - a) * x) for a, b in zip(lo, hi)] + [190]
+    return [round(a + (b - a) * x) for a, b in zip(lo, hi)] + [170]
 
 
 def choropleth(boundaries: dict, values: pd.DataFrame, metric: str, direction: str, label: str,
@@ -241,7 +242,7 @@ def choropleth(boundaries: dict, values: pd.DataFrame, metric: str, direction: s
     v = values.set_index("town_code")["value"]
     legend = []
     if metric == "tier":
-        colour = {c: [*_hex(TIER_COLOURS[x]), 170] if isinstance(x, str) and x in TIER_COLOURS else [200, 200, 200, 120]
+        colour = {c: [*_hex(TIER_COLOURS[x]), 120] if isinstance(x, str) and x in TIER_COLOURS else [200, 200, 200, 120]
                   for c, x in v.items()}
         legend = [(t(TIER_NAMES[k]), c) for k, c in TIER_COLOURS.items()]
     else:
@@ -341,14 +342,15 @@ def hazard_map(boundaries: dict | None, points: pd.DataFrame, view: str = "point
                 continue
             layers.append(pdk.Layer(
                 "ScatterplotLayer", data=point_frame(part, details, t), id=f"points-{status}",
-                get_position=["lon", "lat"], get_radius="r", radius_units="meters", radius_min_pixels=2.5,
-                radius_max_pixels=14, get_fill_color=[*STATUS_COLOURS[status], 215], stroked=False,
+                get_position=["lon", "lat"], get_radius="r", radius_units="meters", radius_min_pixels=2,
+                radius_max_pixels=9, get_fill_color=[*STATUS_COLOURS[status], 230], stroked=True,
+                get_line_color=[255, 255, 255, 200], line_width_min_pixels=0.6,
                 pickable=details))
     if bounds is None and boundaries:
         bounds = _bounds(boundaries["features"])
     if bounds is None and len(points):
         bounds = (points["lon"].min(), points["lat"].min(), points["lon"].max(), points["lat"].max())
-    return pdk.Deck(layers=layers, initial_view_state=view_for(bounds or (120, 29, 122, 31), height=height),
+    return pdk.Deck(layers=layers, initial_view_state=view_for(bounds or (120, 29, 122, 31), height=height - 20),
                     map_style=blank_style(), map_provider=None, tooltip=TOOLTIP)
 
 

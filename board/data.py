@@ -317,3 +317,10 @@ def leader_items(period: metrics.Period) -> pd.DataFrame:
 
 def recurrences(period: metrics.Period) -> pd.DataFrame:
     return query("recurrences", start=period.start, end=period.end, as_of=as_of())
+
+
+def status_counts(points: pd.DataFrame) -> dict:
+    """How many of these hazards there are in all ("total") and in each status."""
+    from board.schema import STATUSES
+    by = points["status"].value_counts()
+    return {"total": len(points), **{s: int(by.get(s, 0)) for s in STATUSES}}

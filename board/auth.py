@@ -108,8 +108,9 @@ class Throttle:
 THROTTLE = Throttle()
 
 
-def verify(name: str, password: str, path: Path | None = None, throttle: Throttle = THROTTLE) -> bool:
+def verify(name: str, password: str, path: Path | None = None, throttle: Throttle | None = None) -> bool:
     """True when the password is the account's; refuses without checking while the name is slowed down."""
+    throttle = throttle or THROTTLE
     name = (name or "").strip()
     if throttle.retry_after(name) > 0:
         return False

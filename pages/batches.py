@@ -9,10 +9,10 @@ from board.store import Batch, Store, default_path
 from ui import asof, auth
 from ui.i18n import t
 
-st.title(t("批次记录"))
 user = auth.user()
 if not user:
     st.stop()
+st.title(t("批次记录"))
 
 store = Store(default_path())
 state = store.state()
@@ -50,8 +50,10 @@ active = b.batch_id not in state.rolled_back
 cols = st.columns(3)
 cols[0].download_button(t("下载原始文件"), (store.path / b.archive).read_bytes(), file_name=b.archive.rsplit("/", 1)[-1],
                         key="batch_download", mime="application/octet-stream")
-cols[1].button(t("查看该批次导入后的看板"), key="batch_view", on_click=asof.show, args=(b.seq,),
-               help=t("各页面都按该批次导入后的数据显示，直到点“返回最新”。"))
+if cols[1].button(t("查看该批次导入后的看板"), key="batch_view",
+                  help=t("各页面都按该批次导入后的数据显示，直到点“返回最新”。")):
+    asof.show(b.seq)
+    st.rerun()
 if active and cols[2].button(t("回滚该批次"), key="batch_rollback"):
     st.session_state["rollback_pending"] = b.batch_id
 

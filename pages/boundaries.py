@@ -7,10 +7,10 @@ from board.store import Store, default_path
 from ui import auth
 from ui.i18n import t
 
-st.title(t("镇街边界"))
 user = auth.user()
 if not user:
     st.stop()
+st.title(t("镇街边界"))
 
 store = Store(default_path())
 st.caption(t("上传 GeoJSON FeatureCollection：每个要素的 properties 带 town_code（镇街代码）或 town_name（镇街名称），"

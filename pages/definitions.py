@@ -10,10 +10,10 @@ from board.store import Store, default_path
 from ui import auth
 from ui.i18n import t
 
-st.title(t("指标设置"))
 user = auth.user()
 if not user:
     st.stop()
+st.title(t("指标设置"))
 
 store = Store(default_path())
 current = defs.load(store, store.state())

@@ -20,10 +20,10 @@ from ui.i18n import t
 UNKNOWN_TOWN = "镇街不在镇街名单中"
 NONE = ""  # the "not in this file" choice of a mapping selectbox
 
-st.title(t("数据上传"))
 user = auth.user()
 if not user:
     st.stop()  # app.py only routes analysts here; a stray session sees nothing
+st.title(t("数据上传"))
 
 store = Store(default_path())
 definitions = defs.load(store, store.state())
@@ -34,6 +34,7 @@ files = st.file_uploader(t("选择文件"), type=["csv", "txt", "xlsx", "xlsm", 
 files = sorted(files or [], key=lambda f: 0 if "镇街" in f.name or "town" in f.name.lower() else 1)
 cache = st.session_state.setdefault("upload_cache", {})
 done = st.session_state.setdefault("upload_done", {})
+memory = st.session_state.setdefault("upload_mappings", {})  # header signature → the analyst's last choices
 
 
 def problems_frame(problems) -> pd.DataFrame:
@@ -93,7 +94,8 @@ for i, f in enumerate(files):
         headers, head, _ = read
 
         # 2. dataset: remembered for this export source, else detected from the headers
-        remembered = mappings.load(store, headers)
+        # a rejected file's mapping is kept for this session, so the corrected file needs no re-mapping
+        remembered = memory.get(mappings.signature(headers)) or mappings.load(store, headers)
         try:
             detected = remembered["dataset"] if remembered else detect_dataset(headers, definitions, f.name)
         except Rejected:
@@ -126,6 +128,7 @@ for i, f in enumerate(files):
         mapping = {name: st.session_state[f"map_{key}_{dataset}_{name}"] for name, _, _ in columns
                    if st.session_state.get(f"map_{key}_{dataset}_{name}", NONE) != NONE}
         add_towns = st.session_state.get(f"add_towns_{key}", False)
+        memory[mappings.signature(headers)] = {"dataset": dataset, "mapping": mapping}
 
         # 4. the core's report, without writing (recomputed when the choices or the store change)
         run_key = ("dry", key, dataset, tuple(sorted(mapping.items())), add_towns, store.version())

@@ -33,9 +33,12 @@ def _same(text: str) -> str:
 
 
 def _layout(fig: go.Figure, height: int, **kw) -> go.Figure:
-    base = dict(height=height, font=FONT, margin=dict(l=10, r=10, t=40, b=10),
+    base = dict(height=height, font=FONT, margin=dict(l=90, r=30, t=50, b=60),
                 legend=dict(orientation="h", y=1.12, x=0), paper_bgcolor="#ffffff", plot_bgcolor="#ffffff")
     fig.update_layout(**dict(base, **kw))
+    if not any(isinstance(d, go.Table) for d in fig.data):
+        fig.update_xaxes(automargin=True)
+        fig.update_yaxes(automargin=True)
     return fig
 
 
@@ -52,9 +55,10 @@ def kpi_trend(trend: pd.DataFrame, t=_same) -> go.Figure:
         fig.add_scatter(x=trend["label"], y=trend[col].astype("float64"), name=t(name), yaxis="y2",
                         mode="lines+markers", line=dict(color=colour, width=3),
                         hovertemplate="%{x}<br>%{y:.2%}<extra>" + t(name) + "</extra>")
-    return _layout(fig, 420, yaxis=dict(title=t("发现隐患"), rangemode="tozero"),
+    return _layout(fig, 440, margin=dict(l=90, r=90, t=50, b=60),
+                   yaxis=dict(title=t("发现隐患"), rangemode="tozero", automargin=True),
                    yaxis2=dict(overlaying="y", side="right", tickformat=".0%", range=[0, 1.05],
-                               title=t("比率"), showgrid=False))
+                               title=t("比率"), showgrid=False, automargin=True))
 
 
 # -- the league -----------------------------------------------------------------------

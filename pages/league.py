@@ -5,7 +5,7 @@ import streamlit as st
 
 from board import charts, data
 from ui import shell
-from ui.format import count, number, rate, table
+from ui.format import count, number, rank_delta, rate, table
 from ui.i18n import t
 
 period = shell.header("镇街排名")
@@ -38,12 +38,12 @@ with red:
     st.subheader(t("红榜（前三名）"))
     for r in ranked.head(3).itertuples():
         st.metric(f"{t('第')}{int(r.rank)}{t('名')} · {r.town_name}", number(r.score),
-                  charts.rank_change_text(r.rank_change), delta_color="off")
+                  rank_delta(r.rank_change, t("位")))
 with black:
     st.subheader(t("黑榜（后三名）"))
     for r in ranked.tail(3).iloc[::-1].itertuples():
         st.metric(f"{t('第')}{int(r.rank)}{t('名')} · {r.town_name}", number(r.score),
-                  charts.rank_change_text(r.rank_change), delta_color="off")
+                  rank_delta(r.rank_change, t("位")))
 
 st.header(t("平安指数"))
 shell.chart(charts.index_bars(towns, t), key="index-bars")
@@ -58,7 +58,7 @@ row = towns[towns["town_code"] == pick].iloc[0]
 a, b, c, d = st.columns(4)
 a.metric(t("平安指数"), number(row["score"]))
 b.metric(t("排名"), "—" if row["rank"] is None or str(row["rank"]) == "<NA>" else f"{int(row['rank'])} / {len(towns)}",
-         charts.rank_change_text(row["rank_change"]), delta_color="off")
+         rank_delta(row["rank_change"], t("位")))
 c.metric(t("三色"), t(charts.TIER_NAMES.get(row["tier"], "—")) if isinstance(row["tier"], str) else "—")
 if d.button(t("查看镇街详情 →"), key="open-town"):
     shell.open_town(pick)

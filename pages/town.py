@@ -5,7 +5,7 @@ import streamlit as st
 
 from board import charts, data
 from ui import shell
-from ui.format import count, number, rate, table
+from ui.format import count, number, rank_delta, rate, table
 from ui.i18n import t
 
 period = shell.header("镇街详情")
@@ -27,7 +27,7 @@ row = towns[towns["town_code"] == code].iloc[0]
 cols = st.columns(6)
 cols[0].metric(t("平安指数"), number(row["score"]))
 cols[1].metric(t("排名"), "—" if str(row["rank"]) == "<NA>" else f"{int(row['rank'])} / {len(towns)}",
-               charts.rank_change_text(row["rank_change"]), delta_color="off")
+               rank_delta(row["rank_change"], t("位")))
 cols[2].metric(t("三色"), t(charts.TIER_NAMES.get(row["tier"], "—")) if isinstance(row["tier"], str) else "—")
 cols[3].metric(t("发现隐患"), count(row["found"]))
 cols[4].metric(t("整改率"), rate(row["rectification_rate"]))

@@ -83,3 +83,10 @@ def table(df, spec, t=lambda s: s):
             s = s.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
         out[t(label)] = s.reset_index(drop=True)
     return pd.DataFrame(out)
+
+
+def rank_delta(v, unit: str = "位") -> str | None:
+    """A rank change for st.metric: +9 位 (moved up nine places; shown green), -7 位, none when no change."""
+    if v is None or str(v) in ("<NA>", "nan") or int(v) == 0:
+        return None
+    return f"{int(v):+d} {unit}"

@@ -1,0 +1,126 @@
+"""The leaders' pages' queries against a ledger small enough to count by hand (period 2022-12, D = 2022-12-31)."""
+
+from datetime import date
+
+import pytest
+
+from board import db
+from conftest import commit, d
+
+TOWNS = [
+    {"town_code": "A", "town_name": "甲镇", "population": 10000, "lon": 121.0, "lat": 29.0},
+    {"town_code": "B", "town_name": "乙街道", "population": 20000, "lon": 121.1, "lat": 29.1},
+]
+HAZARDS = [
+    # A: closed, aired in notice 3, leader-owned
+    dict(hazard_id="h1", town_code="A", unit_name="甲厂", category="消防安全", severity="一般", source="网格上报",
+         department="消防救援大队", leader="王", lon=121.0, lat=29.0, found_date=d("2022-12-01"),
+         deadline=d("2022-12-10"), rectified_date=d("2022-12-05"), closed_date=d("2022-12-08"), notice_no=3),
+    # A: overdue 16 days (deadline 12-15), aired in notice 3, escalated to 警示, leader-owned
+    dict(hazard_id="h4", town_code="A", severity="较大", source="暗访", department="住建局", leader="王",
+         lon=121.01, lat=29.01, found_date=d("2022-12-04"), deadline=d("2022-12-15"), notice_no=3, escalation=2),
+    # A: found last month, overdue 31 days (deadline 11-30), escalated to 执法 with a fine: backlog only
+    dict(hazard_id="h5", town_code="A", severity="一般", department="住建局", found_date=d("2022-11-20"),
+         deadline=d("2022-11-30"), escalation=3, enforcement="罚款"),
+    # A: found 2022-08, overdue 140 days (deadline 08-13): backlog only
+    dict(hazard_id="h9", town_code="A", severity="重大", found_date=d("2022-08-01"), deadline=d("2022-08-13")),
+    # B: closed 12-19 and the same unit and category found again 12-28 (h8): h7 recurred
+    dict(hazard_id="h7", town_code="B", unit_name="乙店", category="燃气安全", severity="一般", department="住建局",
+         lon=121.1, lat=29.1, found_date=d("2022-12-10"), deadline=d("2022-12-20"),
+         rectified_date=d("2022-12-18"), closed_date=d("2022-12-19")),
+    # B: open, deadline after D: 整改中; no coordinates (not on the map); no department
+    dict(hazard_id="h8", town_code="B", unit_name="乙店", category="燃气安全", found_date=d("2022-12-28"),
+         deadline=d("2023-01-05")),
+    # B: rectified, not closed: 已整改待销号
+    dict(hazard_id="h10", town_code="B", department="消防救援大队", lon=121.11, lat=29.11,
+         found_date=d("2022-12-12"), deadline=d("2022-12-30"), rectified_date=d("2022-12-29")),
+]
+DEC = dict(start=date(2022, 12, 1), end=date(2022, 12, 31), as_of=date(2022, 12, 31))
+
+
+@pytest.fixture
+def con(store):
+    commit(store, "towns", TOWNS)
+    commit(store, "hazards", HAZARDS)
+    return db.connect(store.state())
+
+
+def test_hazard_points_are_the_period_hazards_with_coordinates_and_their_status(con):
+    df = db.run(con, "hazard_points", **DEC).set_index("hazard_id")
+    # December cohort h1 h4 h7 h8 h10; h8 has no coordinates
+    assert sorted(df.index) == ["h1", "h10", "h4", "h7"]
+    assert df["status"].to_dict() == {"h1": "已销号", "h10": "已整改待销号", "h4": "逾期", "h7": "已销号"}
+    assert df.loc["h4", "overdue_days"] == 16 and df.loc["h4", "town_name"] == "甲镇"
+
+
+def test_overdue_list_is_every_overdue_hazard_as_of_d_most_days_first(con):
+    df = db.run(con, "overdue_list", as_of=date(2022, 12, 31))
+    # h9: 12-31 − 08-13 = 140 days; h5: 12-31 − 11-30 = 31; h4: 12-31 − 12-15 = 16
+    assert list(df["hazard_id"]) == ["h9", "h5", "h4"]
+    assert list(df["overdue_days"]) == [140, 31, 16]
+    assert list(df["escalation"].fillna(0)) == [0, 3, 2]
+
+
+def test_backlog_at_counts_open_overdue_and_rectified_not_closed(con):
+    row = db.run(con, "backlog_at", as_of=date(2022, 12, 31)).iloc[0]
+    # not rectified by D: h4 h5 h9 h8 → 4, of which overdue h4 h5 h9 → 3; rectified not closed: h10
+    assert (row["open"], row["overdue"], row["rectified_not_closed"]) == (4, 3, 1)
+    earlier = db.run(con, "backlog_at", as_of=date(2022, 11, 30)).iloc[0]
+    # by 11-30 only h9 (overdue since 08-13) and h5 (deadline 11-30 is not yet passed) are known
+    assert (earlier["open"], earlier["overdue"]) == (2, 1)
+
+
+def test_overdue_ageing_puts_each_overdue_hazard_in_one_bucket(con):
+    df = db.run(con, "overdue_ageing", as_of=date(2022, 12, 31))
+    got = {(r.severity, r.bucket): r.hazards for r in df.itertuples()}
+    # h4 16 days 较大 → 8–30; h5 31 days 一般 → 31–90; h9 140 days 重大 → >90
+    assert got == {("较大", "8–30天"): 1, ("一般", "31–90天"): 1, ("重大", "90天以上"): 1}
+    assert set(df["town_name"]) == {"甲镇"}
+
+
+def test_escalations_count_the_period_hazards_per_level(con):
+    df = db.run(con, "escalations", **DEC)
+    got = {(r.escalation, r.enforcement): (r.hazards, r.open) for r in df.itertuples()}
+    # December: h1 h7 h8 h10 at level 0 (h8 open), h4 at 警示 (open); h5 (执法) was found in November
+    assert got == {(0, None): (4, 1), (2, None): (1, 1)}
+    year = db.run(con, "escalations", start=date(2022, 1, 1), end=date(2022, 12, 31), as_of=date(2022, 12, 31))
+    assert ((year["escalation"] == 3) & (year["enforcement"] == "罚款")).sum() == 1
+
+
+def test_aired_notices_count_closure_per_notice(con):
+    df = db.run(con, "aired_notices", **DEC)
+    # notice 3 aired h1 (closed) and h4 (overdue): 1/2 closed
+    assert df.to_dict("records") == [{"notice_no": 3, "aired": 2, "rectified": 1, "closed": 1,
+                                      "closure_rate": 0.5, "overdue": 1}]
+
+
+def test_leader_items_are_per_leader_with_overdue(con):
+    df = db.run(con, "leader_items", **DEC)
+    r = df.iloc[0]
+    assert len(df) == 1 and r["leader"] == "王"
+    assert (r["items"], r["rectified"], r["closed"], r["overdue"], r["towns"]) == (2, 1, 1, 1, "甲镇")
+
+
+def test_recurrences_list_the_recurred_closed_hazards(con):
+    df = db.run(con, "recurrences", **DEC)
+    assert list(df["hazard_id"]) == ["h7"]
+
+
+def test_department_metrics_use_the_ledger_definitions(con):
+    df = db.run(con, "department_metrics", **DEC).set_index("department")
+    # 住建局: h4 (overdue), h7 (closed, recurred); h5 is in its backlog only
+    z = df.loc["住建局"]
+    assert (z["found"], z["rectified"], z["closed"], z["overdue"], z["backlog_overdue"], z["recurred"]) == \
+        (2, 1, 1, 1, 2, 1)
+    assert z["rectification_rate"] == 0.5 and z["recurrence_rate"] == 1.0
+    # 消防救援大队: h1 (closed, on time) and h10 (deadline 12-30 ≤ D, rectified 12-29: due and on time)
+    f = df.loc["消防救援大队"]
+    assert (f["found"], f["rectified"], f["closed"], f["due"], f["on_time"]) == (2, 2, 1, 2, 2)
+    assert df.loc["未填写", "found"] == 1  # h8 has no department
+    # the departments' found add up to the district's
+    district = db.run(con, "ledger_metrics", **DEC).query("is_district").iloc[0]
+    assert df["found"].sum() == district["found"] and df["overdue"].sum() == district["overdue"]
+
+
+def test_town_list_lists_every_town(con):
+    assert list(db.run(con, "town_list")["town_name"]) == ["甲镇", "乙街道"]

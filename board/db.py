@@ -24,8 +24,8 @@ QUERIES = ROOT / "queries"
 CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 # Views in dependency order: stg_* rename and cast, the rest keep the latest row per key.
 VIEWS = ("stg_towns", "stg_hazards", "stg_inspections", "stg_indicators",
-         "towns", "hazards", "inspections", "indicators")
-MATERIALISED = ("towns", "hazards", "inspections", "indicators")
+         "towns", "hazards", "hazard_recurrence", "inspections", "indicators")
+MATERIALISED = ("towns", "hazards", "hazard_recurrence", "inspections", "indicators")
 
 
 def connect(state: State, *, materialise: bool = False, threads: int | None = None) -> duckdb.DuckDBPyConnection:

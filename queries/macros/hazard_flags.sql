@@ -17,14 +17,9 @@ select
     h.notice_no is not null                                              as is_aired,
     coalesce(h.closed_date <= as_of_date, false)
         and coalesce(h.unit_name, '') <> ''
-        and exists (
-            select 1 from hazards o
-            where o.unit_name = h.unit_name
-              and o.category = h.category
-              and o.hazard_id <> h.hazard_id
-              and o.found_date > h.closed_date
-              and o.found_date <= h.closed_date + interval 60 day
-              and o.found_date <= as_of_date
+        -- same unit and category found again within 60 days of closing and by D (views/hazard_recurrence)
+        and h.hazard_id in (
+            select r.hazard_id from hazard_recurrence r where r.recurred_on <= as_of_date
         )                                                                as is_recurred,
     case
         when coalesce(h.closed_date <= as_of_date, false) then '已销号'

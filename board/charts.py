@@ -20,7 +20,7 @@ TIER_NAMES = {"green": "绿", "yellow": "黄", "red": "红"}
 STATUS_COLOURS = {  # the map's point colours, worst first (drawn last, on top)
     "逾期": (198, 40, 40), "整改中": (255, 160, 0), "已整改待销号": (21, 101, 192), "已销号": (46, 125, 50),
 }
-SEVERITY_RADIUS = {"一般": 40, "较大": 90, "重大": 160}  # metres; pixels are clamped below
+SEVERITY_RADIUS = {"一般": 3, "较大": 5, "重大": 8}  # screen pixels, legible on a wall screen at any zoom
 BACKGROUND = "#f4f4f0"
 # Plotly config for every chart: no logo, no link out, nothing fetched (MathJax is only loaded for $…$ text).
 PLOTLY_CONFIG = {"displaylogo": False, "showLink": False, "showSendToCloud": False,
@@ -227,7 +227,7 @@ def view_for(bounds, width: int = 1400, height: int = 700) -> pdk.ViewState:
     span_x = max(x1 - x0, 1e-3)
     span_y = max((y1 - y0) / max(math.cos(math.radians(lat)), 0.2), 1e-3)
     # deck.gl's world is 512 px wide at zoom 0
-    zoom = min(math.log2(width / 512 * 360 / span_x), math.log2(height / 512 * 360 / span_y)) - 0.1
+    zoom = min(math.log2(width / 512 * 360 / span_x), math.log2(height / 512 * 360 / span_y)) - 0.05
     return pdk.ViewState(longitude=(x0 + x1) / 2, latitude=lat, zoom=round(zoom, 2), pitch=0, bearing=0)
 
 
@@ -312,7 +312,7 @@ def point_frame(points: pd.DataFrame, with_details: bool, t=_same) -> pd.DataFra
         "r": points["severity"].map(SEVERITY_RADIUS).fillna(SEVERITY_RADIUS["一般"]).astype("int32"),
     })
     if with_details:
-        days = points["overdue_days"].map(lambda d: "" if pd.isna(d) else f" · {t('逾期')} {int(d)} {t('天')}")
+        days = points["overdue_days"].map(lambda d: "" if pd.isna(d) else f"（{int(d)} {t('天')}）")
         out["tip_title"] = (points["unit_name"].fillna("").astype(str) + " (" + points["hazard_id"].astype(str) + ")")
         out["tip_body"] = (points["town_name"].fillna("").astype(str) + " · " + points["category"].fillna("").astype(str)
                            + " · " + points["severity"].fillna("").astype(str) + " · "
@@ -346,8 +346,9 @@ def hazard_map(boundaries: dict | None, points: pd.DataFrame, view: str = "point
                 continue
             layers.append(pdk.Layer(
                 "ScatterplotLayer", data=point_frame(part, details, t), id=f"points-{status}",
-                get_position=["lon", "lat"], get_radius="r", radius_units="meters", radius_min_pixels=2,
-                radius_max_pixels=9, get_fill_color=[*STATUS_COLOURS[status], 230], stroked=True,
+                # a plain string here would be read as an expression: pdk.types.String keeps it a string
+                get_position=["lon", "lat"], get_radius="r", radius_units=pdk.types.String("pixels"),
+                get_fill_color=[*STATUS_COLOURS[status], 230], stroked=True,
                 get_line_color=[255, 255, 255, 200], line_width_min_pixels=0.6,
                 pickable=details))
     if bounds is None and boundaries:

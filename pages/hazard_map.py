@@ -51,7 +51,7 @@ boundaries = data.boundaries()
 coloured, legend = (charts.choropleth(boundaries, values, metric, better, t(label), text, t=t)
                     if boundaries else (None, []))
 
-selected = st.pydeck_chart(charts.hazard_map(coloured, shown, view, t=t), height=720, key="hazard_map",
+selected = st.pydeck_chart(charts.hazard_map(coloured, shown, view, height=640, t=t), height=640, key="hazard_map",
                            on_select="rerun", selection_mode="single-object")
 st.html(charts.legend_html(charts.status_legend(t) if view == "points" else []))
 if legend:

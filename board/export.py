@@ -43,3 +43,27 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "数据") -> bytes:
             width = max([len(str(c))] + [len(str(v)) for v in frame[c].head(500)]) + 2
             ws.set_column(i, i, min(max(width * 1.2, 8), 60))
     return buf.getvalue()
+
+
+def to_xlsx_book(sheets: dict[str, pd.DataFrame], percent: tuple[str, ...] = ()) -> bytes:
+    """A workbook with one sheet per table: header frozen, CJK-aware column widths, formulas neutralised;
+    columns named in `percent` hold fractions and show as 99.24% (the cell keeps the exact value)."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="xlsxwriter",
+                        engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as xw:
+        pct = xw.book.add_format({"num_format": "0.00%"})
+        for sheet, df in sheets.items():
+            name = sheet[:31]
+            frame = safe_frame(df)
+            frame.to_excel(xw, sheet_name=name, index=False)
+            ws = xw.sheets[name]
+            ws.freeze_panes(1, 0)
+            for i, c in enumerate(frame.columns):
+                # CJK characters are about twice as wide as Latin ones
+                width = max([_width(c)] + [_width(v) for v in frame[c].head(500)]) + 2
+                ws.set_column(i, i, min(max(width * 1.1, 8), 60), pct if c in percent else None)
+    return buf.getvalue()
+
+
+def _width(v) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(v))

@@ -251,3 +251,37 @@ def tier_map(geojson: dict, towns: pd.DataFrame, height: int = 860, scale: float
                       font_weight=700, outline_width=0, billboard=False)
     return pdk.Deck(layers=[base, names], initial_view_state=view, map_style=BLANK_STYLE,
                     map_provider=None, tooltip={"html": "<b>{name}</b> 第{rank}名 · 指数 {score} · {tier}"})
+
+
+def tier_map_figure(geojson: dict, towns: pd.DataFrame, height: int = 760, scale: float = 1.0,
+                    paper: str | None = None) -> go.Figure:
+    """The tier map as a plain plotly figure (filled polygons on lon/lat axes) for static images.
+
+    No geo subplot: plotly's geo layers would fetch topojson, and a printed page needs no basemap.
+    """
+    by_code = towns.set_index("town_code")
+    by_name = towns.set_index("town_name")
+    fig = go.Figure()
+    label_x, label_y, label_t = [], [], []
+    for f in geojson.get("features", []):
+        props = f.get("properties") or {}
+        code, name = props.get("town_code"), props.get("town_name")
+        row = by_code.loc[code] if code in by_code.index else by_name.loc[name] if name in by_name.index else None
+        tier = None if row is None else row["tier"]
+        for ring in _rings(f["geometry"]):
+            fig.add_scatter(x=[p[0] for p in ring], y=[p[1] for p in ring], mode="lines", fill="toself",
+                            fillcolor=TIER_COLOURS.get(tier, "#64748b"), line=dict(color=BACKGROUND, width=2),
+                            hoverinfo="skip")
+        at = _label_point(f["geometry"])
+        if at:
+            label_x.append(at[0])
+            label_y.append(at[1])
+            label_t.append(rank_text(None if row is None else row["rank"]))
+    fig.add_scatter(x=label_x, y=label_y, text=label_t, mode="text", hoverinfo="skip",
+                    textfont=dict(size=int(22 * scale), color=BACKGROUND, family=FONT))
+    _layout(fig, height, scale, paper)
+    fig.update_xaxes(visible=False)
+    # equal distances on both axes at this latitude
+    mid = sum(label_y) / len(label_y) if label_y else 30.0
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(mid)))
+    return fig

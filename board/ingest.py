@@ -315,8 +315,9 @@ def _typed(raw: RawTable, ds: Dataset, report: Report, towns: pd.DataFrame, add_
 
 
 def _text(s: pd.Series) -> pd.Series:
+    """Normalised text, empty cells missing; Arrow-backed str, not object (a tenth of the memory and time)."""
     t = normalise_text(s.astype("string").fillna(""))
-    return t.where(t != "", None).astype(object)
+    return t.where(t != "")
 
 
 def _integers(s: pd.Series, kind: str):
@@ -335,11 +336,12 @@ def _integers(s: pd.Series, kind: str):
 def _resolve_towns(values: pd.Series, towns: pd.DataFrame):
     """Town code for each value given as code, name or alias; mask of values that match none."""
     lookup = dict(zip(towns["key"].map(normalise_key), towns["town_code"])) if len(towns) else {}
-    keys = values.map(lambda v: normalise_key(v) if v is not None else None)
-    uniq = {k: lookup.get(k) for k in keys.dropna().unique()}
-    codes = keys.map(uniq)
-    unknown = (values.notna() & codes.isna()).to_numpy()
-    return codes.astype(object), unknown
+    # a ledger names its ~24 towns millions of times: resolve each distinct spelling once
+    positions, uniques = pd.factorize(values, use_na_sentinel=True)
+    resolved = np.array([lookup.get(normalise_key(v)) for v in uniques] + [None], dtype=object)
+    codes = pd.Series(resolved[positions], index=values.index, dtype=object)
+    unknown = (positions >= 0) & np.array([r is None for r in resolved], dtype=bool)[positions]
+    return codes, unknown
 
 
 def _check_rules(out: pd.DataFrame, ds: Dataset, report: Report, today: date) -> list[tuple]:

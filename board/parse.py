@@ -104,6 +104,14 @@ def parse_integers(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
 def normalise_text(s: pd.Series) -> pd.Series:
     """Text with NFKC applied, ends stripped and inner whitespace collapsed to one space; empty stays ""."""
     s = _series(s)
+    if pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype):
+        # Arrow end to end: each distinct value normalised once, no Python string objects per row
+        arr = pa.array(s, type=pa.string())
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        enc = pc.dictionary_encode(pc.fill_null(arr, ""))
+        clean = pc.replace_substring_regex(_clean(enc.dictionary), r"\s+", " ")
+        return pd.Series(pc.take(clean, enc.indices).to_pandas(), index=s.index, name=s.name, dtype="str")
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     text = pa.array([v if isinstance(v, str) else cell_text(v) for v in uniques] if _mixed(uniques) else uniques,
                     type=pa.string())

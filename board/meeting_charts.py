@@ -94,6 +94,8 @@ def _layout(fig: go.Figure, height: int, scale: float, paper: str | None = None)
         paper_bgcolor=paper or "rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
         font=dict(family=FONT, size=int(22 * scale), color=INK),
         margin=dict(l=10, r=30, t=20, b=40), showlegend=False,
+        # plotly shrinks bar labels to the bar's thickness; on a meeting screen they must stay large
+        uniformtext=dict(minsize=int(18 * scale), mode="show"),
     )
     return fig
 
@@ -136,7 +138,7 @@ def progress_bars(towns: pd.DataFrame, district_rate, height: int = 860, scale: 
                       annotation_text=f"全区整改率 {float(district_rate) * 100:.2f}%",
                       annotation_position="top left", annotation_font=dict(size=int(20 * scale), color="#38bdf8"))
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=int(20 * scale), color=INK))
-    fig.update_xaxes(range=[0, 112], tickvals=[0, 20, 40, 60, 80, 100], ticksuffix="%", gridcolor="#334155",
+    fig.update_xaxes(range=[0, 112], tickvals=[0, 20, 40, 60, 80, 100], ticktext=[f"{v}%" for v in range(0, 101, 20)], gridcolor="#334155",
                      tickfont=dict(size=int(18 * scale), color=MUTED))
     fig.update_layout(showlegend=True, legend=dict(orientation="h", x=1, xanchor="right", y=1.04,
                                                    font=dict(size=int(20 * scale))),

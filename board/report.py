@@ -359,10 +359,11 @@ def pack_pdf(n: Notice, slides: list[str] | None = None) -> bytes:
         where[i] = len(figures) - 1
     images = chart_images(figures)
 
-    pdf = _pdf("L", PACK_PAGE)
+    # fpdf2 reads a format as (short side, long side) and turns it for landscape
+    pdf = _pdf("L", sorted(PACK_PAGE))
     pdf.set_auto_page_break(False)
     pdf.set_title(f"{n.title} 会议材料")
-    pw, ph = PACK_PAGE
+    pw, ph = pdf.w, pdf.h
 
     def page(title: str, number: int):
         pdf.add_page()
@@ -448,7 +449,11 @@ def pack_pdf(n: Notice, slides: list[str] | None = None) -> bytes:
             title = {"league": "镇街排名 · 平安指数", "map": "三色分布 · 图中数字为排名",
                      "progress": "整改进度 · 整改率（柱）与销号率（◆）"}[kind]
             page(title, i + 2)
-            if i in where:
+            if kind == "map" and i in where:
+                img_h = ph - 30
+                pdf.image(io.BytesIO(images[where[i]]), x=-40, y=27, h=img_h)
+                _tier_lists(pdf, n.towns, x=pw * 0.62, y=32, w=pw * 0.36)
+            elif i in where:
                 img_h = ph - 30
                 pdf.image(io.BytesIO(images[where[i]]), x=(pw - img_h * w / h) / 2, y=27, h=img_h)
             else:
@@ -456,6 +461,23 @@ def pack_pdf(n: Notice, slides: list[str] | None = None) -> bytes:
                 pdf.set_xy(10, 80)
                 pdf.cell(text="尚未上传镇街边界", w=pw - 20, align="C")
     return bytes(pdf.output())
+
+
+def _tier_lists(pdf, towns: pd.DataFrame, x: float, y: float, w: float) -> None:
+    """Beside the map: each tier's towns with their ranks (the map itself shows ranks only)."""
+    for tier, name, colour in (("red", "红", (239, 68, 68)), ("yellow", "黄", (250, 204, 21)),
+                               ("green", "绿", (34, 197, 94))):
+        group = towns[towns["tier"] == tier]
+        pdf.set_xy(x, y)
+        pdf.set_font("cjk", "B", 16)
+        pdf.set_text_color(*colour)
+        pdf.cell(text=f"{name}色 · {len(group)} 个")
+        pdf.set_xy(x, y + 9)
+        pdf.set_font("cjk", size=12.5)
+        pdf.set_text_color(248, 250, 252)
+        pdf.multi_cell(w=w, h=7, align="L",
+                       text="　".join(f"{mc.rank_text(r.rank)}\u00a0{r.town_name}" for r in group.itertuples()))
+        y = pdf.get_y() + 5
 
 
 # -- python -m board report -------------------------------------------------------------------

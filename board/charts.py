@@ -20,7 +20,7 @@ TIER_NAMES = {"green": "绿", "yellow": "黄", "red": "红"}
 STATUS_COLOURS = {  # the map's point colours, worst first (drawn last, on top)
     "逾期": (198, 40, 40), "整改中": (255, 160, 0), "已整改待销号": (21, 101, 192), "已销号": (46, 125, 50),
 }
-SEVERITY_RADIUS = {"一般": 3, "较大": 5, "重大": 8}  # screen pixels, legible on a wall screen at any zoom
+SEVERITY_RADIUS = {"一般": 4, "较大": 6, "重大": 9}  # screen pixels, legible on a wall screen at any zoom
 BACKGROUND = "#f4f4f0"
 # Plotly config for every chart: no logo, no link out, nothing fetched (MathJax is only loaded for $…$ text).
 PLOTLY_CONFIG = {"displaylogo": False, "showLink": False, "showSendToCloud": False,
@@ -57,7 +57,7 @@ def kpi_trend(trend: pd.DataFrame, t=_same) -> go.Figure:
                         hovertemplate="%{x}<br>%{y:.2%}<extra>" + t(name) + "</extra>")
     return _layout(fig, 440, margin=dict(l=90, r=90, t=50, b=60),
                    yaxis=dict(title=t("发现隐患"), rangemode="tozero", automargin=True),
-                   yaxis2=dict(overlaying="y", side="right", tickformat=".0%", range=[0, 1.05],
+                   yaxis2=dict(overlaying="y", side="right", tickformat=".0%", range=[0, 1.02], dtick=0.2,
                                title=t("比率"), showgrid=False, automargin=True))
 
 
@@ -132,12 +132,14 @@ def rank_history(history: pd.DataFrame, towns: int, t=_same) -> go.Figure:
     """One town's rank over the periods (1 at the top), markers coloured by tier."""
     colours = history["tier"].map(lambda v: TIER_COLOURS.get(v, "#9e9e9e") if isinstance(v, str) else "#9e9e9e")
     y = history["rank"].astype("float64")
-    fig = go.Figure(go.Scatter(x=history["label"], y=y, mode="lines+markers+text", line=dict(color="#546e7a", width=3),
+    fig = go.Figure(go.Scatter(x=history["period"], y=y, mode="lines+markers+text", line=dict(color="#546e7a", width=3),
+                               cliponaxis=False,
                                marker=dict(size=16, color=colours), text=history["rank"].map(
                                    lambda v: "" if pd.isna(v) else str(int(v))), textposition="top center",
                                hovertemplate="%{x}<br>" + t("排名") + " %{y}<extra></extra>"))
     return _layout(fig, 380, showlegend=False,
-                   yaxis=dict(autorange=False, range=[towns + 0.5, 0.5], title=t("排名"), dtick=max(1, towns // 6)))
+                   yaxis=dict(autorange=False, range=[towns + 1, -0.5], title=t("排名"), dtick=max(1, towns // 6)),
+                   xaxis=dict(type="category"))
 
 
 # -- progress -----------------------------------------------------------------------
@@ -227,7 +229,7 @@ def view_for(bounds, width: int = 1400, height: int = 700) -> pdk.ViewState:
     span_x = max(x1 - x0, 1e-3)
     span_y = max((y1 - y0) / max(math.cos(math.radians(lat)), 0.2), 1e-3)
     # deck.gl's world is 512 px wide at zoom 0
-    zoom = min(math.log2(width / 512 * 360 / span_x), math.log2(height / 512 * 360 / span_y)) - 0.05
+    zoom = min(math.log2(width / 512 * 360 / span_x), math.log2(height / 512 * 360 / span_y)) - 0.3
     return pdk.ViewState(longitude=(x0 + x1) / 2, latitude=lat, zoom=round(zoom, 2), pitch=0, bearing=0)
 
 

@@ -18,7 +18,7 @@ kpis = data.kpis(period)
 for row in (kpis.iloc[:5], kpis.iloc[5:]):
     for col, k in zip(st.columns(5), row.itertuples()):
         shown = rate(k.value) if k.kind == "rate" else count(k.value)
-        colour = "off" if k.better is None else ("inverse" if k.better == "lower" else "normal")
+        colour = "off" if not isinstance(k.better, str) else ("inverse" if k.better == "lower" else "normal")
         col.metric(t(k.label), shown, delta(k.change, k.kind, t("个百分点")), delta_color=colour)
 
 st.subheader(t("近12期走势"))

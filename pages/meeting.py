@@ -76,12 +76,10 @@ def rotate() -> None:
         return
     towns, comps, district = data.league(period)
     slides = mc.sequence(NAMES, towns)
-    # advance only when the slide has been up for (nearly) its time: a full rerun of the page
-    # (opening it, a reconnect) redraws the current slide instead of skipping one
-    i, shown = st.session_state.get("meeting_slide", (-1, 0.0))
-    if time.monotonic() - shown >= EVERY * 0.8:
-        i, shown = i + 1, time.monotonic()
-        st.session_state["meeting_slide"] = (i, shown)
+    # the slide follows the clock since the screen opened, not a count of reruns: a late timer run
+    # (a busy server) or an extra full rerun (a reconnect) neither skips nor repeats a slide
+    start = st.session_state.setdefault("meeting_start", time.monotonic())
+    i = round((time.monotonic() - start) / EVERY)
     kind, town = slides[i % len(slides)]
 
     with st.container(key="meeting_bar", horizontal=True, vertical_alignment="center", gap="large"):

@@ -36,6 +36,8 @@ footer { display: none !important; }
 .st-key-meeting_honour h3 { color: #22c55e !important; font-size: 2.2rem !important; }
 .st-key-meeting_shame h3 { color: #ef4444 !important; font-size: 2.2rem !important; }
 .maplibregl-ctrl-group, .mapboxgl-ctrl-group { display: none !important; }
+[data-testid="stMain"]:not(:has(.st-key-meeting_is_map)) .st-key-meeting_map_holder { display: none; }
+.st-key-meeting_is_map p { font-size: 1.2rem; }
 .st-key-meeting_legend p { font-size: 1.45rem; line-height: 1.7; word-break: keep-all; }
 .st-key-meeting_legend h3 { font-size: 1.9rem !important; }
 .st-key-meeting_demo p { font-size: 1.35rem; color: #0b1220 !important; background: #fb923c;
@@ -50,6 +52,10 @@ try:
     SCALE = min(max(float(query.get("scale", 1)), 0.5), 3.0)
 except ValueError:
     SCALE = 1.0
+
+
+TITLES = {"overview": "全区概况", "league": "镇街排名 · 平安指数", "map": "三色分布 · 绿 / 黄 / 红",
+          "progress": "整改进度 · 整改率与销号率"}
 
 
 def _period() -> metrics.Period | None:
@@ -88,25 +94,34 @@ def rotate() -> None:
         if data.is_demo():
             with st.container(key="meeting_demo", width="content"):
                 st.markdown("示例数据")
+    red = towns[towns["town_code"] == town].iloc[0] if kind == "red" else None
+    st.title(f"红色预警 · {_md(red['town_name'])}" if kind == "red" else TITLES[kind])
 
-    if kind == "overview":
-        _overview(towns, district)
-    elif kind == "league":
-        st.title("镇街排名 · 平安指数")
-        st.plotly_chart(mc.league_bars(towns, height=880, scale=SCALE), theme=None,
-                        key="meeting_league", config={"displayModeBar": False, "staticPlot": True})
-    elif kind == "map":
-        _map(towns)
-    elif kind == "progress":
-        st.title("整改进度 · 整改率与销号率")
-        st.plotly_chart(mc.progress_bars(towns, district["rectification_rate"], height=880, scale=SCALE),
-                        theme=None, key="meeting_progress", config={"displayModeBar": False, "staticPlot": True})
-    else:
-        _red_town(towns[towns["town_code"] == town].iloc[0], comps[comps["town_code"] == town])
+    # The map is drawn on every slide at the same place and only hidden when it is not its turn:
+    # a pydeck chart removed and re-added would take two new WebGL contexts each rotation, and
+    # Chromium frees those slowly (about 80 MB per rotation in a soak run).
+    if "map" in NAMES:
+        with st.container(key="meeting_map_holder"):
+            _map(towns)
+    with st.container(key="meeting_slide"):
+        if kind == "map":
+            # the marker the page CSS looks for to show the map holder
+            with st.container(key="meeting_is_map"):
+                st.caption("图中数字为平安指数排名")
+        elif kind == "overview":
+            _overview(towns, district)
+        elif kind == "league":
+            st.plotly_chart(mc.league_bars(towns, height=880, scale=SCALE), theme=None,
+                            key="meeting_league", config={"displayModeBar": False, "staticPlot": True})
+        elif kind == "progress":
+            st.plotly_chart(mc.progress_bars(towns, district["rectification_rate"], height=880, scale=SCALE),
+                            theme=None, key="meeting_progress",
+                            config={"displayModeBar": False, "staticPlot": True})
+        elif kind == "red":
+            _red_town(red, comps[comps["town_code"] == town])
 
 
 def _overview(towns, district) -> None:
-    st.title("全区概况")
     a = st.columns(4)
     a[0].metric("发现隐患", fmt.count(district["found"]))
     a[1].metric("整改率", fmt.rate(district["rectification_rate"]))
@@ -131,7 +146,6 @@ def _overview(towns, district) -> None:
 
 
 def _map(towns) -> None:
-    st.title("三色分布 · 绿 / 黄 / 红")
     geojson = mc.boundaries(data.state())
     if geojson is None:
         st.header("尚未上传镇街边界")
@@ -143,7 +157,6 @@ def _map(towns) -> None:
                                     numbers_only=True),
                         height=int(860 * SCALE), key="meeting_map")
     with right.container(key="meeting_legend"):
-        st.caption("图中数字为平安指数排名")
         for tier, name in (("red", "红"), ("yellow", "黄"), ("green", "绿")):
             group = towns[towns["tier"] == tier]
             st.subheader(f"{name}色 · {len(group)} 个")
@@ -151,7 +164,6 @@ def _map(towns) -> None:
 
 
 def _red_town(t, comps) -> None:
-    st.title(f"红色预警 · {_md(t['town_name'])}")
     a = st.columns(4)
     a[0].metric(f"排名（较上期 {mc.change_text(t['rank_change'])}）", f"第 {mc.rank_text(t['rank'])} 名")
     a[1].metric("平安指数", mc.score_text(t["score"]))

@@ -7,7 +7,10 @@ files cannot take parameters, so they read from plainly named sources
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,15 +29,35 @@ CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": Fa
 VIEWS = ("stg_towns", "stg_hazards", "stg_inspections", "stg_indicators",
          "towns", "hazards", "hazard_recurrence", "inspections", "indicators")
 MATERIALISED = ("towns", "hazards", "hazard_recurrence", "inspections", "indicators")
+CACHE = ".cache"  # per-version DuckDB files of the materialised tables; derived, never the record
 
 
 def connect(state: State, *, materialise: bool = False, threads: int | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory connection whose views show the store as of `state`.
 
-    With materialise, the current tables are computed once (for a long-lived app
-    connection); without, every query reads the Parquet batches directly.
+    With materialise, the current tables are computed once per store version and
+    kept in a DuckDB file under <store>/.cache, which every later connection (any
+    process) attaches read-only: the app's first page does not wait for a 10M-row
+    dedupe, and several app processes share one copy in the page cache. Without,
+    every query reads the Parquet batches directly.
     """
     con = duckdb.connect(config=dict(CONFIG, **({"threads": threads} if threads else {})))
+    _raw_views(con, state)
+    cached = _cache(state) if materialise and not state.empty else None
+    if cached:
+        con.execute("attach ? as cache (read_only)", [str(cached)])
+    for view in VIEWS:
+        if cached and view in MATERIALISED:
+            con.execute(f"create view {view} as select * from cache.{view}")  # our own names, not data
+        else:
+            kind = "table" if materialise and view in MATERIALISED else "view"
+            con.execute(f"create {kind} {view} as {_materialised_sql(view) if kind == 'table' else sql(view)}")
+    for macro in sorted((QUERIES / "macros").glob("*.sql")):
+        con.execute(macro.read_text("utf-8"))
+    return con
+
+
+def _raw_views(con, state: State) -> None:
     for name in DATASETS:
         files = [str(f) for f in state.files(name)]
         if files:
@@ -42,12 +65,49 @@ def connect(state: State, *, materialise: bool = False, threads: int | None = No
         else:
             # an empty table, not a registered Arrow object: cursors cannot see registrations
             con.from_arrow(arrow_schema(name).empty_table()).create(f"raw_{name}")
-    for view in VIEWS:
-        kind = "table" if materialise and view in MATERIALISED else "view"
-        con.execute(f"create {kind} {view} as {sql(view)}")  # names are our own file names, not data
-    for macro in sorted((QUERIES / "macros").glob("*.sql")):
-        con.execute(macro.read_text("utf-8"))
-    return con
+
+
+def _materialised_sql(view: str) -> str:
+    # hazards sorted by found_date: a period's cohort then lies in a few row groups that DuckDB's
+    # zone maps find without scanning the rest of the ledger
+    return f"select * from ({sql(view)}) order by found_date, town_code" if view == "hazards" else sql(view)
+
+
+def _cache(state: State) -> Path | None:
+    """The per-version DuckDB file of the materialised tables, built if missing (None if it cannot be)."""
+    tag = hashlib.sha256("\n".join(sql(v) for v in VIEWS).encode()).hexdigest()[:12]
+    folder = state.root / CACHE
+    target = folder / f"v{state.seq:06d}-{tag}.duckdb"
+    if target.exists():
+        return target
+    tmp = folder / f".v{state.seq:06d}-{tag}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        folder.mkdir(exist_ok=True)
+        build = duckdb.connect(str(tmp), config=CONFIG)
+        try:
+            _raw_views(build, state)
+            for view in VIEWS:
+                kind = "table" if view in MATERIALISED else "temp view"
+                build.execute(f"create {kind} {view} as {_materialised_sql(view) if kind == 'table' else sql(view)}")
+            build.execute("checkpoint")
+        finally:
+            build.close()
+        os.replace(tmp, target)  # concurrent builders each publish a whole file; the last one wins
+        _prune(folder, keep=target)
+        return target
+    except (OSError, duckdb.Error):
+        # a read-only store or a full disk: fall back to materialising in memory
+        for f in (tmp, tmp.with_name(tmp.name + ".wal")):
+            f.unlink(missing_ok=True)
+        return None
+
+
+def _prune(folder: Path, keep: Path, versions: int = 4) -> None:
+    """Keep the newest few version files (an app process may still show an earlier version)."""
+    files = sorted(folder.glob("v*.duckdb"))
+    for f in files[:-versions]:
+        if f != keep:
+            f.unlink(missing_ok=True)  # an attached file stays readable until its last reader closes it
 
 
 @lru_cache(maxsize=None)

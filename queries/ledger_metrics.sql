@@ -1,25 +1,37 @@
 -- One row per town, plus one district row (is_district): the ledger and inspection metrics of DESIGN §3
 -- for the hazards found in the period [$start, $end], as of $as_of (D).
-with flagged as (
-    select * from hazard_flags($start, $end, $as_of)
+with cohort as (
+    -- the period's hazards only: on a ledger sorted by found_date this reads a few row groups
+    select * from hazard_flags($start, $end, $as_of) where in_cohort
 ),
 ledger as (
     select
         grouping(town_code) = 1                                       as is_district,
         town_code,
-        count(*) filter (where in_cohort)                             as found,
-        count(*) filter (where in_cohort and is_rectified)               as rectified,
-        count(*) filter (where in_cohort and is_closed)                  as closed,
-        count(*) filter (where in_cohort and is_due)                     as due,
-        count(*) filter (where in_cohort and is_on_time)                 as on_time,
-        count(*) filter (where in_cohort and is_overdue)                 as overdue,
-        coalesce(sum(overdue_days) filter (where in_cohort), 0) as overdue_days_total,
-        max(overdue_days) filter (where in_cohort)  as overdue_days_max,
-        count(*) filter (where known and is_overdue)                     as backlog_overdue,
-        count(*) filter (where in_cohort and is_recurred)                              as recurred,
-        count(*) filter (where in_cohort and is_aired)                   as aired,
-        count(*) filter (where in_cohort and is_aired and is_closed)        as aired_closed
-    from flagged
+        count(*)                                                      as found,
+        count(*) filter (where is_rectified)                          as rectified,
+        count(*) filter (where is_closed)                             as closed,
+        count(*) filter (where is_due)                                as due,
+        count(*) filter (where is_on_time)                            as on_time,
+        count(*) filter (where is_overdue)                            as overdue,
+        coalesce(sum(overdue_days), 0)                                as overdue_days_total,
+        max(overdue_days)                                             as overdue_days_max,
+        count(*) filter (where is_recurred)                           as recurred,
+        count(*) filter (where is_aired)                              as aired,
+        count(*) filter (where is_aired and is_closed)                as aired_closed
+    from cohort
+    group by grouping sets ((town_code), ())
+),
+backlog as (
+    -- every hazard found by D, whatever its period: only the overdue ones, from narrow columns
+    select
+        grouping(town_code) = 1                                       as is_district,
+        town_code,
+        count(*)                                                      as backlog_overdue
+    from hazard_flags($as_of, $as_of, $as_of)
+    where known and is_overdue
+      -- implied by is_overdue, written on the columns so that the scan itself skips the rectified
+      and deadline < $as_of and (rectified_date is null or rectified_date > $as_of)
     group by grouping sets ((town_code), ())
 ),
 checks as (
@@ -55,7 +67,7 @@ select
     coalesce(l.overdue_days_total, 0)                                 as overdue_days_total,
     l.overdue_days_max,
     coalesce(l.overdue, 0) * 10000.0 / nullif(p.population, 0)        as overdue_per_10k,
-    coalesce(l.backlog_overdue, 0)                                    as backlog_overdue,
+    coalesce(b.backlog_overdue, 0)                                    as backlog_overdue,
     coalesce(l.recurred, 0)                                           as recurred,
     l.recurred / nullif(l.closed, 0)                                  as recurrence_rate,
     coalesce(l.aired, 0)                                              as aired,
@@ -66,5 +78,6 @@ select
     coalesce(c.hazards_found_by_inspection, 0)                        as hazards_found_by_inspection
 from places p
 left join ledger l on l.is_district = p.is_district and l.town_code is not distinct from p.town_code
+left join backlog b on b.is_district = p.is_district and b.town_code is not distinct from p.town_code
 left join checks c on c.is_district = p.is_district and c.town_code is not distinct from p.town_code
 order by p.is_district desc, p.town_code

@@ -14,7 +14,7 @@ from board import auth, mappings
 from board.ingest import ingest
 from board.store import Store
 from test_ingest import GOOD, HEADER, TOWNS_CSV, csv as ledger_csv, xlsx_bytes
-from test_store import snapshot
+from test_store import snapshot as all_files
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -29,6 +29,11 @@ def store(tmp_path, monkeypatch) -> Store:
     monkeypatch.setenv("BOARD_USERS", str(tmp_path / "users.json"))
     assert ingest(s, TOWNS_CSV.encode(), "镇街名单.csv", user="setup").committed
     return s
+
+
+def snapshot(path: Path) -> dict:
+    """The store's own files; .cache/ holds the app's derived DuckDB files, rebuilt from the batches at will."""
+    return {k: v for k, v in all_files(path).items() if not k.startswith(".cache/")}
 
 
 def app(page: str | None = None, analyst: str | None = "tester") -> AppTest:

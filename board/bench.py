@@ -49,14 +49,18 @@ def register(sub) -> None:
     sp.add_argument("--file-rows", type=int, default=FILE_ROWS,
                     help=f"每个隐患导出文件的行数（默认 {FILE_ROWS}，约台州一个月的量）")
     sp.add_argument("--crash-trials", type=int, default=0, help="另做 N 次导入中途强杀（SIGKILL）试验")
+    sp.add_argument("--peer-runs", type=int, default=3, help="pandas 对照每项的计时次数（10M 行时每次要数十秒）")
     sp.add_argument("--no-peer", action="store_true", help="不运行 pandas 对照")
+    sp.add_argument("--reuse", action="store_true",
+                    help="工作目录中已有同样行数的数据仓库时，跳过生成和导入，只计时查询（沿用上次的导入数字）")
     sp.set_defaults(func=cmd_bench)
 
 
 def cmd_bench(args) -> int:
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="board-bench-"))
     try:
-        result = run(args.rows, work, runs=args.runs, peer=not args.no_peer, file_rows=args.file_rows)
+        result = run(args.rows, work, runs=args.runs, peer=not args.no_peer, file_rows=args.file_rows,
+                     reuse=args.reuse, peer_runs=args.peer_runs)
         if args.crash_trials:
             sys.path.insert(0, str(ROOT))
             from bench import crash
@@ -72,10 +76,24 @@ def cmd_bench(args) -> int:
     return 0
 
 
-def run(rows: int, work: Path, *, runs: int = 7, peer: bool = True, file_rows: int = FILE_ROWS) -> dict:
+def run(rows: int, work: Path, *, runs: int = 7, peer: bool = True, file_rows: int = FILE_ROWS,
+        reuse: bool = False, peer_runs: int = 3) -> dict:
     """The whole benchmark for a ledger of `rows` hazards, in `work`; returns the result document."""
     work.mkdir(parents=True, exist_ok=True)
     result = {"rows": rows, "time": datetime.now().isoformat(timespec="seconds"), "machine": machine()}
+    saved = work / "ingest.json"
+    if reuse and saved.exists():
+        result.update(json.loads(saved.read_text("utf-8")))
+        result["reused_store"] = True
+    else:
+        result.update(generate_and_ingest(rows, work, file_rows))
+        saved.write_text(json.dumps({k: result[k] for k in ("generate_s", "ingest")}), "utf-8")
+    return measure_queries(result, Store(work / "store"), runs, peer, peer_runs)
+
+
+def generate_and_ingest(rows: int, work: Path, file_rows: int) -> dict:
+    """Write the exports (in a child process) and ingest them one CLI process each."""
+    result = {}
     t = time.perf_counter()
     # in a child process, so that the generator's memory does not count against the app's
     code = f"from pathlib import Path; from board.bench import export; export(Path({str(work / 'exports')!r}), {rows}, {file_rows})"
@@ -95,16 +113,28 @@ def run(rows: int, work: Path, *, runs: int = 7, peer: bool = True, file_rows: i
         "seconds": round(seconds, 2), "rows_per_s": round(rows / seconds) if seconds else None,
         "peak_rss_gb": max(p["peak_rss_gb"] for p in parts),
         "first_file_s": parts[0]["seconds"], "last_file_s": parts[-1]["seconds"]}
+    return result
 
+
+def measure_queries(result: dict, store: Store, runs: int, peer: bool, peer_runs: int = 3) -> dict:
+    """App connection build, every page query per period, and the pandas peer beside them."""
     sys.path.insert(0, str(ROOT))
     from bench import pandas_peer
 
     state = store.state()
     rss0 = _rss()
+    shutil.rmtree(store.path / db.CACHE, ignore_errors=True)
     t = time.perf_counter()
     con = db.connect(state, materialise=True)
-    result["app"] = {"connect_s": round(time.perf_counter() - t, 2)}
+    result["app"] = {"connect_cold_s": round(time.perf_counter() - t, 2)}
     result["app"]["connection_rss_gb"] = round((_rss() - rss0) / 1e9, 3)
+    con.close()
+    # what every later app process (and every rerun after a restart) pays: attach the version's cache file
+    t = time.perf_counter()
+    con = db.connect(state, materialise=True)
+    result["app"]["connect_s"] = round(time.perf_counter() - t, 2)
+    result["app"]["cache_file_gb"] = round(sum(f.stat().st_size for f in (store.path / db.CACHE).glob("*.duckdb"))
+                                           / 1e9, 3)
     as_of = metrics.default_as_of(con)
     definitions = defs.load(store, state)
     result["as_of"] = as_of.isoformat()
@@ -140,15 +170,43 @@ def run(rows: int, work: Path, *, runs: int = 7, peer: bool = True, file_rows: i
         for op, fn in ops.items():
             entry = {"board": measure(fn, runs)}
             if op in peers:
-                entry["pandas"] = measure(peers[op], max(3, runs // 2))
+                # no warm-up: the peer's frame is already in memory, every rerun filters it again
+                entry["pandas"] = measure(peers[op], peer_runs, warm=False)
                 entry["ratio"] = round(entry["pandas"]["median_s"] / max(entry["board"]["median_s"], 1e-6), 1)
             timings.setdefault(op, {})[kind] = entry
     result["timings"] = timings
-    result["app"]["rss_after_queries_gb"] = round(_rss() / 1e9, 3)
+    result["app"]["bench_process_rss_gb"] = round(_rss() / 1e9, 3)  # includes the pandas peer's frame
+    result["app"]["rss_after_queries_gb"] = app_child_rss(store.path)
     result["peer_equal"] = peer
     result["targets"] = targets(result)
     con.close()
     return result
+
+
+def app_probe(store_path: str) -> None:
+    """What one app process does: attach the version's cache, run the league and every page query once per period."""
+    store = Store(store_path)
+    state = store.state()
+    con = db.connect(state, materialise=True)
+    as_of = metrics.default_as_of(con)
+    definitions = defs.load(store, state)
+    for kind in ("month", "quarter", "year"):
+        p = metrics.period_of(as_of, kind)
+        metrics.league(con, p, as_of, definitions)
+        params = {"start": p.start, "end": p.end, "as_of": as_of, "last_start": p.year_earlier().start,
+                  "last_end": p.year_earlier().end}
+        for name in page_queries():
+            db.run(con, name, **{k: v for k, v in params.items() if k in db.parameters(name)})
+
+
+def app_child_rss(store_path: Path) -> float:
+    """Peak RSS (GB) of a fresh process running app_probe: the app's memory, without the bench's own."""
+    code = f"from board.bench import app_probe; app_probe({str(store_path)!r})"
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=str(ROOT))
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError("the app probe failed")
+    return round(usage.ru_maxrss * 1024 / 1e9, 3)
 
 
 def export(out: Path, rows: int, file_rows: int = FILE_ROWS) -> None:
@@ -200,9 +258,10 @@ def page_queries() -> list[str]:
     return names
 
 
-def measure(fn, runs: int) -> dict:
+def measure(fn, runs: int, warm: bool = True) -> dict:
     """One warm-up run, then `runs` timed runs: median and p95 in seconds."""
-    fn()
+    if warm:
+        fn()
     ts = []
     for _ in range(runs):
         t = time.perf_counter()
@@ -242,10 +301,12 @@ def table(r: dict) -> str:
     """The result as a plain-text table for the terminal and the closing note."""
     m = r["machine"]
     ing = r["ingest"]["hazards"]
+    r.setdefault("generate_s", None)
     lines = [f"平安晾晒台 bench · {r['rows']:,} hazards · {m['cores']} cores · {m['memory_gb']} GB · "
              f"duckdb {m['duckdb']} · pandas {m['pandas']}",
              f"generate {r['generate_s']} s · CSV ingest {ing['seconds']} s = {ing['rows_per_s']:,} rows/s, "
-             f"peak RSS {ing['peak_rss_gb']} GB · app connect {r['app']['connect_s']} s, "
+             f"peak RSS {ing['peak_rss_gb']} GB · app connect cold {r['app']['connect_cold_s']} s / cached "
+             f"{r['app']['connect_s']} s, "
              f"app RSS {r['app']['rss_after_queries_gb']} GB",
              f"periods {r['periods']} · as of {r['as_of']}", ""]
     kinds = list(r["periods"])

@@ -123,7 +123,7 @@ def measure_queries(result: dict, store: Store, runs: int, peer: bool, peer_runs
 
     state = store.state()
     rss0 = _rss()
-    shutil.rmtree(store.path / db.CACHE, ignore_errors=True)
+    shutil.rmtree(db.cache_folder(store.path), ignore_errors=True)
     t = time.perf_counter()
     con = db.connect(state, materialise=True)
     result["app"] = {"connect_cold_s": round(time.perf_counter() - t, 2)}
@@ -133,7 +133,7 @@ def measure_queries(result: dict, store: Store, runs: int, peer: bool, peer_runs
     t = time.perf_counter()
     con = db.connect(state, materialise=True)
     result["app"]["connect_s"] = round(time.perf_counter() - t, 2)
-    result["app"]["cache_file_gb"] = round(sum(f.stat().st_size for f in (store.path / db.CACHE).glob("*.duckdb"))
+    result["app"]["cache_file_gb"] = round(sum(f.stat().st_size for f in (db.cache_folder(store.path)).glob("*.duckdb"))
                                            / 1e9, 3)
     as_of = metrics.default_as_of(con)
     definitions = defs.load(store, state)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -29,14 +30,23 @@ CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": Fa
 VIEWS = ("stg_towns", "stg_hazards", "stg_inspections", "stg_indicators",
          "towns", "hazards", "hazard_recurrence", "inspections", "indicators")
 MATERIALISED = ("towns", "hazards", "hazard_recurrence", "inspections", "indicators")
-CACHE = ".cache"  # per-version DuckDB files of the materialised tables; derived, never the record
+
+
+def cache_folder(store_root: Path) -> Path:
+    """Where the derived per-version DuckDB files of a store live: outside the store.
+
+    The store holds only the record (DESIGN §4: a rejected upload leaves it byte-for-byte
+    unchanged), so readers write their cache under BOARD_CACHE or the system temp folder.
+    """
+    base = Path(os.environ.get("BOARD_CACHE") or tempfile.gettempdir()) / "pingan-board-cache"
+    return base / hashlib.sha256(str(Path(store_root).resolve()).encode()).hexdigest()[:16]
 
 
 def connect(state: State, *, materialise: bool = False, threads: int | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory connection whose views show the store as of `state`.
 
     With materialise, the current tables are computed once per store version and
-    kept in a DuckDB file under <store>/.cache, which every later connection (any
+    kept in a DuckDB file in cache_folder(store), which every later connection (any
     process) attaches read-only: the app's first page does not wait for a 10M-row
     dedupe, and several app processes share one copy in the page cache. Without,
     every query reads the Parquet batches directly.
@@ -76,13 +86,13 @@ def _materialised_sql(view: str) -> str:
 def _cache(state: State) -> Path | None:
     """The per-version DuckDB file of the materialised tables, built if missing (None if it cannot be)."""
     tag = hashlib.sha256("\n".join(sql(v) for v in VIEWS).encode()).hexdigest()[:12]
-    folder = state.root / CACHE
+    folder = cache_folder(state.root)
     target = folder / f"v{state.seq:06d}-{tag}.duckdb"
     if target.exists():
         return target
     tmp = folder / f".v{state.seq:06d}-{tag}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         build = duckdb.connect(str(tmp), config=CONFIG)
         try:
             _raw_views(build, state)

@@ -93,19 +93,20 @@ async def page_ready(page, url: str, timeout_ms: float = 60_000) -> float:
     return time.perf_counter() - t
 
 
-async def viewer(ctx, url: str, deadline: float, times: list, failures: list, outside: list, rng):
+async def viewer(ctx, url: str, delay: float, deadline: float, times: list, failures: list, outside: list, rng):
+    await asyncio.sleep(delay)  # viewers arrive over the ramp-up, not in one instant
     page = await ctx.new_page()
     await page.route("**/*", lambda route: _loopback_only(route, outside))
     while time.time() < deadline:
         try:
-            times.append(await page_ready(page, url))
+            times.append(await page_ready(page, url, 120_000))
         except Exception as e:  # a failure is a result of the load test, not a crash of it
             failures.append(f"{type(e).__name__}: {str(e)[:200]}")
         await asyncio.sleep(rng.uniform(2, 5))  # a viewer reads before reloading
     await page.close()
 
 
-async def run(url: str, sessions: int, browsers: int, seconds: float) -> dict:
+async def run(url: str, sessions: int, browsers: int, seconds: float, ramp: float = 30) -> dict:
     from playwright.async_api import async_playwright
 
     times, failures, outside = [], [], []
@@ -126,8 +127,8 @@ async def run(url: str, sessions: int, browsers: int, seconds: float) -> dict:
                                                            locale="zh-CN") for i in range(sessions)]
             deadline = time.time() + seconds
             t = time.perf_counter()
-            await asyncio.gather(*(viewer(c, url, deadline, times, failures, outside, random.Random(i))
-                                   for i, c in enumerate(contexts)))
+            await asyncio.gather(*(viewer(c, url, ramp * i / sessions, deadline, times, failures, outside,
+                                          random.Random(i)) for i, c in enumerate(contexts)))
             wall = time.perf_counter() - t
         finally:
             for b in bs:
@@ -146,11 +147,12 @@ def main(argv=None) -> int:
     ap.add_argument("--sessions", type=int, default=30)
     ap.add_argument("--browsers", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=120)
+    ap.add_argument("--ramp", type=float, default=30, help="seconds over which the viewers arrive")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "load.json")
     args = ap.parse_args(argv)
     with server(args.store) as (url, proc):
         before = rss_gb(proc)
-        result = asyncio.run(run(url, args.sessions, args.browsers, args.seconds))
+        result = asyncio.run(run(url, args.sessions, args.browsers, args.seconds, args.ramp))
         result["server_rss_before_gb"] = before
         result["server_rss_after_gb"] = rss_gb(proc)
     result.update(store=str(args.store) if args.store else "demo", cores=os.cpu_count(),

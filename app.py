@@ -3,7 +3,7 @@
 import streamlit as st
 
 from board import ROOT
-from ui import auth, shell
+from ui import asof, auth, shell
 
 PAGES = ROOT / "pages"
 
@@ -15,6 +15,7 @@ if st.query_params.get("mode") == "meeting":
                   position="hidden").run()
 else:
     shell.frame()
+    asof.banner()
     viewer = [
         st.Page(PAGES / "overview.py", title="总览", url_path="overview", default=True),
         st.Page(PAGES / "league.py", title="镇街排名", url_path="league"),

@@ -14,15 +14,13 @@ import pandas as pd
 import streamlit as st
 
 from board import db, definitions as defs, metrics
-from board.store import State, Store, default_path
+from board.store import State, Store, shown
 
 
 def store() -> Store:
-    """The store the board shows: BOARD_STORE or data/store, else the demo district."""
-    real = Store(default_path())
-    if not real.state().empty:
-        return real
-    return Store(_demo_path())
+    """The store the board shows: BOARD_STORE or data/store, else (before any upload) the demo district."""
+    shown_store, is_demo = shown()
+    return Store(_demo_path()) if is_demo else shown_store
 
 
 @st.cache_resource(show_spinner="正在生成示例区县（首次启动约需半分钟）…")

@@ -27,6 +27,7 @@ from board.schema import DATASETS, ESCALATIONS, SEVERITIES, Dataset, arrow_schem
 from board.store import Store
 
 MAX_PER_KIND = 200  # problems listed per (column, reason); the rest are counted
+UNKNOWN_TOWN = ("unspecified", "unknown", "n/a", "na", "none", "未知", "不详", "未划分", "无")
 SHOWN_IN_TEXT = 30  # problem lines in the plain-text report; the full list is in the JSON / XLSX
 
 
@@ -107,12 +108,12 @@ def ingest(store: Store, data: bytes, filename: str, *, dataset: str | None = No
     except Rejected as r:
         report.problems = r.problems
         return report
-    if report.problems or dry_run:
+    if report.problems:
         return report
-    sha = hashlib.sha256(data).hexdigest()
-    dup = store.duplicate_of(sha, report.dataset)
+    dup = store.duplicate_of(hashlib.sha256(data).hexdigest(), report.dataset)
     if dup:
         report.duplicate_of = dup.batch_id
+    if dup or dry_run:
         return report
     try:
         batches = store.commit_many(report.tables, report.file, data, user,
@@ -283,6 +284,8 @@ def _typed(raw: RawTable, ds: Dataset, report: Report, towns: pd.DataFrame, add_
             bad(values.notna().to_numpy() & ~values.isin(SEVERITIES).to_numpy(), header,
                 "隐患等级只能是 一般、较大、重大")
         elif c.kind == "town":
+            # exports write "Unspecified" or 未知 where the area is not known: that is an empty town
+            values = values.where(~values.fillna("").str.lower().isin(UNKNOWN_TOWN), None)
             codes, unknown = _resolve_towns(values, towns)
             if unknown.any() and add_towns:
                 report.new_towns = sorted(set(values[unknown]))

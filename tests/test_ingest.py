@@ -220,3 +220,15 @@ def test_many_rows_on_one_point_are_flagged_as_placeholder(towns_store):
     rows = [f"P{i},甲镇,消防安全,一般,甲厂,2022-12-01,,,,,,-77,39" for i in range(25)]
     r = ingest(towns_store, csv(*rows), "台账.csv", user="analyst", dry_run=True)
     assert r.ok and any("25 行的坐标完全相同" in n and "占位" in n for n in r.notices)
+
+
+def test_unspecified_town_is_empty_not_a_new_town(towns_store):
+    problems = refused(towns_store, csv(GOOD[0], GOOD[1].replace(",乙,", ",Unspecified,")), add_towns=True)
+    p = next(p for p in problems if p.column == "所属镇街")
+    assert p.row == 3 and "必填" in p.reason
+
+
+def test_dry_run_says_when_the_file_is_already_in(towns_store):
+    ingest(towns_store, csv(*GOOD), "台账.csv", user="analyst")
+    r = ingest(towns_store, csv(*GOOD), "台账.csv", user="analyst", dry_run=True)
+    assert r.ok and r.duplicate_of == "b0002"

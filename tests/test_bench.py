@@ -13,7 +13,8 @@ def result(tmp_path_factory):
     out = tmp_path_factory.mktemp("results")
     work = tmp_path_factory.mktemp("work")
     # two hazards exports, so the bench's multi-file ingest is exercised too
-    assert main(["bench", "--rows", "20000", "--file-rows", "10000", "--runs", "2", "--out", str(out),
+    assert main(["bench", "--rows", "20000", "--file-rows", "10000", "--runs", "1", "--peer-runs", "1",
+                 "--out", str(out),
                  "--work", str(work)]) == 0
     return json.loads((out / "bench-20k.json").read_text("utf-8"))
 

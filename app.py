@@ -1,11 +1,11 @@
-"""平安晾晒台: the router and the frame. Pages live in pages/, figures come from board.data."""
+"""平安晾晒台: the router and the frame. Pages live in views/, figures come from board.data."""
 
 import streamlit as st
 
 from board import ROOT
 from ui import asof, auth, shell
 
-PAGES = ROOT / "pages"
+PAGES = ROOT / "views"
 
 st.set_page_config(page_title="平安晾晒台", page_icon=str(ROOT / "assets" / "favicon.png"), layout="wide")
 

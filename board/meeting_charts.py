@@ -1,7 +1,7 @@
 """The meeting-room screen and the meeting pack: league DataFrames in, plotly Figures / pydeck Decks out.
 
 Dark, high-contrast and large: these are read from the back of a meeting room.
-No Streamlit here; pages/meeting.py lays them out and board/report.py prints them.
+No Streamlit here; views/meeting.py lays them out and board/report.py prints them.
 """
 
 from __future__ import annotations

@@ -22,22 +22,21 @@ def board(tmp_path_factory):
     users = base / "users.json"
     auth.add("分析员", PASSWORD, users)
     with serve(store.path, env={"BOARD_USERS": str(users)}) as url:
-        with browser() as ctx:
-            # until app.py has run once, Streamlit routes /<name> to pages/<name>.py directly (see
-            # test_cold_server_url_runs_the_page_without_the_router); warm it up like a first visitor would
-            open_page(ctx, url, wait_text="总览")
         yield url, store
 
 
-def test_cold_server_url_runs_the_page_without_the_router(tmp_path):
-    """The very first request of a fresh server bypasses app.py's navigation: the page must guard itself."""
+@pytest.mark.parametrize("page", ["upload", "notice"])
+def test_cold_server_url_of_an_analyst_page_shows_nothing_of_it(tmp_path, page):
+    """The very first request of a fresh server goes through app.py's router too (no legacy pages/ folder)."""
     store = Store(tmp_path / "store")
     assert ingest(store, TOWNS_CSV.encode(), "镇街名单.csv", user="setup").committed
     with serve(store.path) as url, browser() as ctx:
-        w = open_page(ctx, url + "/upload")
+        w = open_page(ctx, url + "/" + page)
         w.page.wait_for_timeout(3000)
+        main = w.page.locator('[data-testid="stMain"]').inner_text()
         assert w.page.locator('input[type="file"]').count() == 0
-        assert "数据上传" not in w.page.locator('[data-testid="stMain"]').inner_text()
+        assert "数据上传" not in main and "晾晒通报" not in main
+        assert "总览" in main                                  # the viewer lands on the default page
 
 
 def login(ctx, url):

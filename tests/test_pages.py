@@ -35,7 +35,7 @@ def open_page(page: str | None = None, **query) -> AppTest:
         at.query_params[k] = v
     at.run()
     if page:
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"views/{page}.py")
         at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at

@@ -84,4 +84,4 @@ def label(p: metrics.Period) -> str:
 def open_town(town_code: str) -> None:
     """Go to 镇街详情 for a town (the town also rides in the URL, so the page can be bookmarked)."""
     st.session_state["town"] = st.session_state["town_pick"] = town_code
-    st.switch_page("pages/town.py", query_params={"town": town_code})
+    st.switch_page("views/town.py", query_params={"town": town_code})

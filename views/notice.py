@@ -3,9 +3,11 @@
 import streamlit as st
 
 from board import data, meeting_charts as mc, report
-from ui import format as fmt
+from ui import auth, format as fmt
 from ui.i18n import t
 
+if not auth.user():
+    st.stop()  # app.py only routes analysts here; a stray session sees nothing
 st.title(t("晾晒通报"))
 months = data.periods("month")
 if not months:

@@ -85,3 +85,17 @@ def open_town(town_code: str) -> None:
     """Go to 镇街详情 for a town (the town also rides in the URL, so the page can be bookmarked)."""
     st.session_state["town"] = st.session_state["town_pick"] = town_code
     st.switch_page("views/town.py", query_params={"town": town_code})
+
+
+def podium(towns, best_title: str, worst_title: str) -> None:
+    """The three best and the three worst ranked towns side by side, index and rank change (红黑榜)."""
+    from ui.format import number, rank_delta
+
+    ranked = towns.dropna(subset=["rank"])
+    for column, title, rows in zip(st.columns(2), (best_title, worst_title),
+                                   (ranked.head(3), ranked.tail(3).iloc[::-1])):
+        with column:
+            st.subheader(t(title))
+            for r in rows.itertuples():
+                st.metric(f"{t('第')}{int(r.rank)}{t('名')} · {r.town_name}", number(r.score),
+                          rank_delta(r.rank_change, t("位")))

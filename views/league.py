@@ -32,18 +32,7 @@ spec = [("rank", "排名", "count"), ("rank_change", "变化", "change"), ("town
 shell.downloads(table(towns, spec, t), f"镇街排名_{period.code}", "league")
 
 st.header(t("红黑榜"))
-ranked = towns.dropna(subset=["rank"])
-red, black = st.columns(2)
-with red:
-    st.subheader(t("红榜（前三名）"))
-    for r in ranked.head(3).itertuples():
-        st.metric(f"{t('第')}{int(r.rank)}{t('名')} · {r.town_name}", number(r.score),
-                  rank_delta(r.rank_change, t("位")))
-with black:
-    st.subheader(t("黑榜（后三名）"))
-    for r in ranked.tail(3).iloc[::-1].itertuples():
-        st.metric(f"{t('第')}{int(r.rank)}{t('名')} · {r.town_name}", number(r.score),
-                  rank_delta(r.rank_change, t("位")))
+shell.podium(towns, "红榜（前三名）", "黑榜（后三名）")
 
 st.header(t("平安指数"))
 shell.chart(charts.index_bars(towns, t), key="index-bars")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from board import charts, data
 from ui import shell
-from ui.format import count, delta, number, rank_delta, rate, signed_rate
+from ui.format import count, delta, number, rate, signed_rate
 from ui.i18n import t
 
 period = shell.header("总览")
@@ -25,18 +25,7 @@ st.subheader(t("近12期走势"))
 shell.chart(charts.kpi_trend(data.ledger_trend(period), t), key="trend")
 
 towns, _, _ = data.league(period)
-ranked = towns.dropna(subset=["rank"])
-best, worst = st.columns(2)
-with best:
-    st.subheader(t("前三名"))
-    for r in ranked.head(3).itertuples():
-        st.metric(f"{t('第')}{int(r.rank)}{t('名')} · {r.town_name}", number(r.score),
-                  rank_delta(r.rank_change, t("位")))
-with worst:
-    st.subheader(t("后三名"))
-    for r in ranked.tail(3).iloc[::-1].itertuples():
-        st.metric(f"{t('第')}{int(r.rank)}{t('名')} · {r.town_name}", number(r.score),
-                  rank_delta(r.rank_change, t("位")))
+shell.podium(towns, "前三名", "后三名")
 
 st.subheader(t("结果指标（同比）"))
 outcomes = data.outcomes(period)

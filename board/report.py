@@ -51,7 +51,7 @@ class Notice:
     components: pd.DataFrame   # metrics.league: one row per town and index component
     district: pd.Series
     aired: pd.DataFrame        # queries/notice_aired.sql
-    overdue: pd.DataFrame      # queries/notice_overdue.sql
+    overdue: pd.DataFrame      # queries/overdue_list.sql, by town
     escalations: pd.DataFrame  # overdue items whose suggested level is above the recorded one
     boundaries: dict | None = None
 
@@ -79,7 +79,9 @@ def build(con, period: metrics.Period, definitions: dict, as_of: date | None = N
     towns, components, district = metrics.league(con, period, as_of, definitions)
     number = notice_number(con, period)
     aired = db.run(con, "notice_aired", start=period.start, end=period.end, as_of=as_of, notice_no=number)
-    overdue = db.run(con, "notice_overdue", start=period.start, end=period.end, as_of=as_of)
+    # the notice lists the overdue backlog town by town, most overdue first
+    overdue = db.run(con, "overdue_list", as_of=as_of).sort_values(
+        ["town_code", "overdue_days", "hazard_id"], ascending=[True, False, True], ignore_index=True)
     esc = overdue.copy()
     esc["suggested"] = [suggested_level(int(d)) for d in esc["overdue_days"]]
     esc = esc[esc["suggested"] > esc["escalation"]].reset_index(drop=True)

@@ -6,11 +6,13 @@ select
     f.unit_name,
     f.category,
     f.severity,
+    f.description,
     f.found_date,
     f.deadline,
     f.overdue_days,
     f.department,
-    f.escalation,
+    coalesce(f.escalation, 0)   as escalation,
+    f.notice_no,
     f.leader
 from hazard_flags($as_of, $as_of, $as_of) f
 left join towns t using (town_code)

@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -118,6 +119,13 @@ def _prune(folder: Path, keep: Path, versions: int = 4) -> None:
     for f in files[:-versions]:
         if f != keep:
             f.unlink(missing_ok=True)  # an attached file stays readable until its last reader closes it
+    # a builder killed mid-way leaves its temporary file; an hour is far longer than any build
+    for f in folder.glob(".v*.tmp*"):
+        try:
+            if time.time() - f.stat().st_mtime > 3600:
+                f.unlink()
+        except FileNotFoundError:
+            pass
 
 
 @lru_cache(maxsize=None)

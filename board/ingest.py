@@ -279,6 +279,10 @@ def _typed(raw: RawTable, ds: Dataset, report: Report, towns: pd.DataFrame, add_
             values = _text(s)
         if c.kind == "text":
             out[c.name] = values
+        elif c.kind == "prose":
+            # free text is kept as the analyst wrote it (no NFKC folding), only its ends trimmed
+            t = s.astype("string").fillna("").str.strip()
+            out[c.name] = t.where(t != "")
         elif c.kind == "severity":
             out[c.name] = values
             bad(values.notna().to_numpy() & ~values.isin(SEVERITIES).to_numpy(), header,
@@ -326,8 +330,10 @@ def _text(s: pd.Series) -> pd.Series:
 def _integers(s: pd.Series, kind: str):
     if kind == "escalation":
         text = _text(s)
-        words = text.map(lambda v: next((n for w, n in ESCALATIONS.items() if w in v), None)
-                         if isinstance(v, str) and not v.lstrip("-").isdigit() else None)
+        # "2 警示", "警示" or "2": a level named in words wins; decided once per distinct value
+        level = {v: next((n for w, n in ESCALATIONS.items() if w in v), None)
+                 for v in text.dropna().unique() if not v.lstrip("-").isdigit()}
+        words = text.map(level).astype("object")
         nums, b = parse_integers(s.where(words.isna(), ""))
         values = nums.where(words.isna(), words.astype("Int64"))
         b = b | (values.notna().to_numpy() & ~values.fillna(0).between(0, 3).to_numpy())

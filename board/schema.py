@@ -8,7 +8,7 @@ import pyarrow as pa
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text | town | integer | number | date | severity | escalation
+    kind: str  # text | prose | town | integer | number | date | severity | escalation
     label: str  # the Chinese name shown to analysts
     aliases: tuple[str, ...] = ()
     required: bool = False
@@ -51,9 +51,9 @@ HAZARDS = Dataset("hazards", "隐患问题台账", ("hazard_id",), (
     _c("category", "text", "隐患类别", "问题类别", "类别", "领域"),
     _c("source", "text", "来源", "发现渠道", "问题来源"),
     _c("severity", "severity", "隐患等级", "等级", "风险等级"),
-    _c("description", "text", "问题描述", "隐患描述", "描述"),
+    _c("description", "prose", "问题描述", "隐患描述", "描述"),
     _c("unit_name", "text", "责任主体", "单位名称", "被检查单位", "场所名称"),
-    _c("address", "text", "地址", "详细地址"),
+    _c("address", "prose", "地址", "详细地址"),
     _c("lon", "lon", "经度"),
     _c("lat", "lat", "纬度"),
     _c("department", "text", "责任部门", "牵头部门"),
@@ -91,7 +91,7 @@ ESCALATIONS = {"无": 0, "提醒": 1, "警示": 2, "执法": 3}
 STATUSES = ("已销号", "已整改待销号", "逾期", "整改中")
 
 _ARROW = {
-    "text": pa.string(), "town": pa.string(), "severity": pa.string(),
+    "text": pa.string(), "prose": pa.string(), "town": pa.string(), "severity": pa.string(),
     "integer": pa.int64(), "escalation": pa.int64(),
     "number": pa.float64(), "lon": pa.float64(), "lat": pa.float64(),
     "date": pa.date32(), "month": pa.date32(),

@@ -17,11 +17,8 @@ import asyncio
 import json
 import os
 import random
-import subprocess
 import sys
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -30,44 +27,11 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from browser import CHROMIUM_ARGS, free_port  # noqa: E402
+from browser import CHROMIUM_ARGS, serve_process  # noqa: E402
 
 READY_TEXT = "整改率"
 NOT_RUNNING = """() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
                          return !s || !s.innerText.match(/Running|运行/); }"""
-
-
-@contextmanager
-def server(store: Path | None, timeout: float = 120):
-    """`streamlit run app.py` on a free loopback port; yields (url, process)."""
-    port = free_port()
-    env = dict(os.environ)
-    if store is not None:
-        env["BOARD_STORE"] = str(store)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + timeout
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("streamlit did not start")
-            time.sleep(0.3)
-        yield url, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def rss_gb(proc) -> float:
@@ -150,7 +114,7 @@ def main(argv=None) -> int:
     ap.add_argument("--ramp", type=float, default=30, help="seconds over which the viewers arrive")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "load.json")
     args = ap.parse_args(argv)
-    with server(args.store) as (url, proc):
+    with serve_process(args.store, timeout=120) as (url, proc):
         before = rss_gb(proc)
         result = asyncio.run(run(url, args.sessions, args.browsers, args.seconds, args.ramp))
         result["server_rss_before_gb"] = before

@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -31,36 +32,46 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(store: Path | None = None, env: dict | None = None, timeout: float = 90):
-    """Run `streamlit run app.py` on a free loopback port; yields the base URL."""
+def serve_process(store: Path | None = None, env: dict | None = None, timeout: float = 90):
+    """Run `streamlit run app.py` on a free loopback port; yields (base URL, server process)."""
     port = free_port()
     e = dict(os.environ, **(env or {}))
     if store is not None:
         e["BOARD_STORE"] = str(store)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=str(ROOT), env=e, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + timeout
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
+    # stderr to a file, not a pipe: a long run would fill a pipe nobody reads and stall the server
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=str(ROOT), env=e, stdout=subprocess.DEVNULL, stderr=log)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + timeout
         try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            while True:
+                try:
+                    with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.time() > deadline:
+                    log.seek(0)
+                    raise RuntimeError("streamlit did not start: " + log.read().decode()[-2000:])
+                time.sleep(0.3)
+            yield url, proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@contextmanager
+def serve(store: Path | None = None, env: dict | None = None, timeout: float = 90):
+    """Run `streamlit run app.py` on a free loopback port; yields the base URL."""
+    with serve_process(store, env, timeout) as (url, _):
+        yield url
 
 
 @contextmanager

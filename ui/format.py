@@ -90,3 +90,8 @@ def rank_delta(v, unit: str = "位") -> str | None:
     if v is None or str(v) in ("<NA>", "nan") or int(v) == 0:
         return None
     return f"{int(v):+d} {unit}"
+
+
+def md(text) -> str:
+    """Text from data made literal inside markdown (labels, captions): no links, images or styling."""
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$:" else c for c in str(text))

@@ -89,7 +89,7 @@ def open_town(town_code: str) -> None:
 
 def podium(towns, best_title: str, worst_title: str) -> None:
     """The three best and the three worst ranked towns side by side, index and rank change (红黑榜)."""
-    from ui.format import number, rank_delta
+    from ui.format import md, number, rank_delta
 
     ranked = towns.dropna(subset=["rank"])
     for column, title, rows in zip(st.columns(2), (best_title, worst_title),
@@ -97,5 +97,5 @@ def podium(towns, best_title: str, worst_title: str) -> None:
         with column:
             st.subheader(t(title))
             for r in rows.itertuples():
-                st.metric(f"{t('第')}{int(r.rank)}{t('名')} · {r.town_name}", number(r.score),
+                st.metric(f"{t('第')}{int(r.rank)}{t('名')} · {md(r.town_name)}", number(r.score),
                           rank_delta(r.rank_change, t("位")))

@@ -66,11 +66,6 @@ def _period() -> metrics.Period | None:
         return None
 
 
-def _md(text) -> str:
-    """Town names shown through markdown keep their characters literally."""
-    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$" else c for c in str(text))
-
-
 @st.fragment(run_every=EVERY)
 def rotate() -> None:
     """One slide per run; re-reads the store each time, so a newly committed batch shows on the next slide."""
@@ -95,7 +90,7 @@ def rotate() -> None:
             with st.container(key="meeting_demo", width="content"):
                 st.markdown("示例数据")
     red = towns[towns["town_code"] == town].iloc[0] if kind == "red" else None
-    st.title(f"红色预警 · {_md(red['town_name'])}" if kind == "red" else TITLES[kind])
+    st.title(f"红色预警 · {fmt.md(red['town_name'])}" if kind == "red" else TITLES[kind])
 
     # The map is drawn on every slide at the same place and only hidden when it is not its turn:
     # a pydeck chart removed and re-added would take two new WebGL contexts each rotation, and
@@ -138,11 +133,11 @@ def _overview(towns, district) -> None:
     with left.container(key="meeting_honour"):
         st.subheader("红榜 · 前三")
         for r in ranked.head(3).itertuples():
-            st.markdown(f"{mc.rank_text(r.rank)}　{_md(r.town_name)}　{mc.score_text(r.score)}　{mc.change_text(r.rank_change)}")
+            st.markdown(f"{mc.rank_text(r.rank)}　{fmt.md(r.town_name)}　{mc.score_text(r.score)}　{mc.change_text(r.rank_change)}")
     with right.container(key="meeting_shame"):
         st.subheader("黑榜 · 后三")
         for r in ranked.tail(3).itertuples():
-            st.markdown(f"{mc.rank_text(r.rank)}　{_md(r.town_name)}　{mc.score_text(r.score)}　{mc.change_text(r.rank_change)}")
+            st.markdown(f"{mc.rank_text(r.rank)}　{fmt.md(r.town_name)}　{mc.score_text(r.score)}　{mc.change_text(r.rank_change)}")
 
 
 def _map(towns) -> None:
@@ -160,7 +155,7 @@ def _map(towns) -> None:
         for tier, name in (("red", "红"), ("yellow", "黄"), ("green", "绿")):
             group = towns[towns["tier"] == tier]
             st.subheader(f"{name}色 · {len(group)} 个")
-            st.markdown("　".join(f"{mc.rank_text(r.rank)}\u00a0{_md(r.town_name)}" for r in group.itertuples()))
+            st.markdown("　".join(f"{mc.rank_text(r.rank)}\u00a0{fmt.md(r.town_name)}" for r in group.itertuples()))
 
 
 def _red_town(t, comps) -> None:

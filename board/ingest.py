@@ -24,7 +24,7 @@ from board.parse import (normalise_key, normalise_text, parse_dates, parse_integ
                          parse_month, parse_numbers)
 from board.readers import RawTable, read_table
 from board.schema import DATASETS, ESCALATIONS, SEVERITIES, Dataset, arrow_schema
-from board.store import Store
+from board.store import Duplicate, Store
 
 MAX_PER_KIND = 200  # problems listed per (column, reason); the rest are counted
 UNKNOWN_TOWN = ("unspecified", "unknown", "n/a", "na", "none", "未知", "不详", "未划分", "无")
@@ -121,6 +121,9 @@ def ingest(store: Store, data: bytes, filename: str, *, dataset: str | None = No
                                     updated=report.updated)
     except Rejected as r:
         report.problems = r.problems
+        return report
+    except Duplicate as d:
+        report.duplicate_of = d.batch.batch_id
         return report
     report.committed = True
     report.batch_id = batches[-1].batch_id

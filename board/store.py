@@ -109,6 +109,14 @@ class State:
         return not self.batches
 
 
+class Duplicate(Exception):
+    """The exact file is already on the board as an active batch; nothing was written."""
+
+    def __init__(self, batch: Batch):
+        self.batch = batch
+        super().__init__(batch.batch_id)
+
+
 class Store:
     def __init__(self, path: Path | str):
         self.path = Path(path).resolve()
@@ -192,6 +200,10 @@ class Store:
         sha = hashlib.sha256(source).hexdigest()
         name = _safe_name(source_name)
         with self._writing(kind) as m:
+            # checked again under the lock: two analysts confirming the same file at once add it once
+            dup = self.duplicate_of(sha, tables[-1][0])
+            if dup:
+                raise Duplicate(dup)
             first = _next_seq(m)
             archive = f"archive/b{first + len(tables) - 1:04d}/{name}"
             _write_bytes(self.path / archive, source)

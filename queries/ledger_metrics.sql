@@ -42,13 +42,14 @@ checks as (
         coalesce(sum(points_checked), 0)                              as points_checked,
         coalesce(sum(hazards_found), 0)                               as hazards_found_by_inspection
     from inspections
-    where inspection_date between $start and $end
+    where inspection_date between $start and least($end, $as_of)
     group by grouping sets ((town_code), ())
 ),
 places as (
     select false as is_district, town_code, town_name, population from towns
     union all
-    select true, null, '全区', sum(population) from towns
+    -- per 10,000 residents only when every town's population is known
+    select true, null, '全区', case when count(population) = count(*) then sum(population) end from towns
 )
 select
     p.is_district,

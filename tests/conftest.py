@@ -29,7 +29,7 @@ def table(dataset: str, rows: list[dict]) -> pa.Table:
 
 def commit(store: Store, dataset: str, rows: list[dict], name: str | None = None) -> str:
     """Commit rows straight into the store (bypassing file parsing) and return the batch id."""
-    body = repr(rows).encode()
+    body = f"{name}\n{rows!r}".encode()  # a different file name stands for a different upload
     return store.commit(dataset, table(dataset, rows), name or f"{dataset}.csv", body, "tester").batch_id
 
 

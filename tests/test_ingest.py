@@ -232,3 +232,12 @@ def test_dry_run_says_when_the_file_is_already_in(towns_store):
     ingest(towns_store, csv(*GOOD), "台账.csv", user="analyst")
     r = ingest(towns_store, csv(*GOOD), "台账.csv", user="analyst", dry_run=True)
     assert r.ok and r.duplicate_of == "b0002"
+
+
+def test_the_same_file_confirmed_twice_at_once_is_added_once(towns_store):
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(lambda _: ingest(towns_store, csv(*GOOD), "台账.csv", user="analyst"), range(2)))
+    assert sorted(r.committed for r in reports) == [False, True]
+    assert next(r for r in reports if not r.committed).duplicate_of == "b0002"
+    assert [b.batch_id for b in towns_store.state().batches] == ["b0001", "b0002"]

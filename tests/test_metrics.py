@@ -256,3 +256,20 @@ def test_board_metrics_json_shape_and_rank_change(ledger_store):
     assert (towns["B"]["rank_change"], towns["C"]["rank_change"], towns["A"]["rank_change"]) == (1, 0, 0)
     assert out["district"]["backlog_overdue"] == 3           # h4, h5, h9
     assert set(towns["A"]) >= {"town_code", "town_name", "score", "rank", "rank_change", "tier", *metrics.METRICS}
+
+
+def test_hazard_found_after_the_as_of_date_is_not_yet_in_the_cohort(ledger_store):
+    a = rows(ledger_store, as_of=d("2022-12-05")).loc["A"]
+    # known on 12-05: h1..h4 (h6 was found 12-06); h1 rectified 12-05; inspection i1 on 12-05 counts
+    assert (a.found, a.rectified, a.points_checked) == (4, 1, 10)
+    b = rows(ledger_store, as_of=d("2022-12-05")).loc["B"]
+    assert b.found == 0 and b.points_checked == 0            # h7 found 12-10; i3 dated 12-31
+
+
+def test_district_per_capita_needs_every_population(store):
+    commit(store, "towns", [dict(TOWNS[0]), {"town_code": "N", "town_name": "无人口镇"}])
+    commit(store, "hazards", [dict(HAZARDS[3])])                 # h4: A, overdue on D
+    df = rows(store)
+    assert df.loc["A"].overdue_per_10k == pytest.approx(1.0)
+    assert pd.isna(df.loc["N"].overdue_per_10k)                # no population, no per-capita figure
+    assert pd.isna(df.loc["district"].population) and pd.isna(df.loc["district"].overdue_per_10k)

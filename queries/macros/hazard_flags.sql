@@ -3,7 +3,8 @@
 create or replace macro hazard_flags(start_date, end_date, as_of_date) as table
 select
     h.*,
-    h.found_date between start_date and end_date                        as in_cohort,
+    -- the cohort is what was known at D: a hazard found after D did not exist yet on D
+    h.found_date between start_date and least(end_date, as_of_date)      as in_cohort,
     h.found_date <= as_of_date                                           as known,
     coalesce(h.rectified_date <= as_of_date, false)                      as is_rectified,
     coalesce(h.closed_date <= as_of_date, false)                         as is_closed,

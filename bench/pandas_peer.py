@@ -71,7 +71,7 @@ def recurred(cohort: pd.DataFrame, everything: pd.DataFrame, as_of: date) -> pd.
 def ledger(h: pd.DataFrame, towns: pd.DataFrame, start: date, end: date, as_of: date) -> pd.DataFrame:
     """One row per town: found, rectified, closed, due, on_time, overdue, backlog_overdue, recurred, aired."""
     d = pd.Timestamp(as_of)
-    in_p = (h["found_date"] >= pd.Timestamp(start)) & (h["found_date"] <= pd.Timestamp(end))
+    in_p = (h["found_date"] >= pd.Timestamp(start)) & (h["found_date"] <= min(pd.Timestamp(end), d))
     cohort = h[in_p]
     f = flags(cohort, as_of)
     f["recurred"] = recurred(cohort, h, as_of)
@@ -112,7 +112,7 @@ def league(h, towns, period, as_of) -> pd.DataFrame:
 def hazard_points(h, towns, start, end, as_of) -> pd.DataFrame:
     """The map's points: cohort hazards with coordinates, their status as of D and the town name."""
     d = pd.Timestamp(as_of)
-    c = h[(h["found_date"] >= pd.Timestamp(start)) & (h["found_date"] <= pd.Timestamp(end))
+    c = h[(h["found_date"] >= pd.Timestamp(start)) & (h["found_date"] <= min(pd.Timestamp(end), d))
           & h["lon"].notna() & h["lat"].notna()]
     f = flags(c, as_of)
     status = np.select([f["is_closed"], f["is_rectified"], c["deadline"] < d],

@@ -18,8 +18,9 @@ from test_store import snapshot as all_files
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-# CI clones the project with shared/ beside it, as on the developers' machines
-REAL = ROOT.parent / "shared" / "real-exports"
+# CI clones the project with shared/ beside it, as on the developers' machines (/work/shared there)
+REAL = next((p for p in (ROOT.parent / "shared" / "real-exports", Path("/work/shared/real-exports"))
+             if p.exists()), ROOT.parent / "shared" / "real-exports")
 
 
 @pytest.fixture

@@ -48,10 +48,11 @@ def save(store: Store, headers: list[str], dataset: str, mapping: dict[str, str]
     """Remember the mapping for this export source (replacing an earlier one)."""
     if not user:
         raise PermissionError("保存列对应关系需要分析员身份")
-    all_ = load_all(store)
-    all_[signature(headers)] = {"dataset": dataset, "mapping": dict(mapping),
-                                "headers": [str(h) for h in headers], "user": user, "time": _now()}
-    _write_bytes(store.path / FILE, json.dumps(all_, ensure_ascii=False, indent=1).encode())
+    with store.locked():  # two analysts saving at once must not lose one of the mappings
+        all_ = load_all(store)
+        all_[signature(headers)] = {"dataset": dataset, "mapping": dict(mapping),
+                                    "headers": [str(h) for h in headers], "user": user, "time": _now()}
+        _write_bytes(store.path / FILE, json.dumps(all_, ensure_ascii=False, indent=1).encode())
 
 
 # -- what the upload page needs before the analyst has chosen anything ------------------

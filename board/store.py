@@ -173,6 +173,17 @@ class Store:
     # -- writing (one writer at a time) -----------------------------------------
 
     @contextmanager
+    def locked(self):
+        """The writers' lock, for side files (remembered mappings) read, changed and replaced together."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / ".write.lock", "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    @contextmanager
     def _writing(self, kind: str):
         self.path.mkdir(parents=True, exist_ok=True)
         with open(self.path / ".write.lock", "a+") as lock:

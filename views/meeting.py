@@ -129,15 +129,13 @@ def _overview(towns, district) -> None:
     tiers = towns["tier"].value_counts()
     b[3].metric("三色（绿 / 黄 / 红）", " / ".join(str(int(tiers.get(t, 0))) for t in ("green", "yellow", "red")))
     ranked = towns[towns["rank"].notna()]
-    left, right = st.columns(2)
-    with left.container(key="meeting_honour"):
-        st.subheader("红榜 · 前三")
-        for r in ranked.head(3).itertuples():
-            st.markdown(f"{mc.rank_text(r.rank)}　{fmt.md(r.town_name)}　{mc.score_text(r.score)}　{mc.change_text(r.rank_change)}")
-    with right.container(key="meeting_shame"):
-        st.subheader("黑榜 · 后三")
-        for r in ranked.tail(3).itertuples():
-            st.markdown(f"{mc.rank_text(r.rank)}　{fmt.md(r.town_name)}　{mc.score_text(r.score)}　{mc.change_text(r.rank_change)}")
+    for column, key, title, rows in zip(st.columns(2), ("meeting_honour", "meeting_shame"),
+                                        ("红榜 · 前三", "黑榜 · 后三"), (ranked.head(3), ranked.tail(3))):
+        with column.container(key=key):
+            st.subheader(title)
+            for r in rows.itertuples():
+                st.markdown(f"{mc.rank_text(r.rank)}　{fmt.md(r.town_name)}　{mc.score_text(r.score)}　"
+                            f"{mc.change_text(r.rank_change)}")
 
 
 def _map(towns) -> None:

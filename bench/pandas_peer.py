@@ -109,17 +109,26 @@ def league(h, towns, period, as_of) -> pd.DataFrame:
     return now
 
 
-def hazard_points(h, towns, start, end, as_of) -> pd.DataFrame:
-    """The map's points: cohort hazards with coordinates, their status as of D and the town name."""
+def hazard_map(h, towns, start, end, as_of, cap: int, cell: float = 0.005) -> tuple[str, pd.DataFrame]:
+    """What the map draws, as board.maps.draw does: the cohort's hazards with coordinates and their status
+    as of D, as points when there are at most `cap`, else counted per grid cell and status."""
     d = pd.Timestamp(as_of)
     c = h[(h["found_date"] >= pd.Timestamp(start)) & (h["found_date"] <= min(pd.Timestamp(end), d))
           & h["lon"].notna() & h["lat"].notna()]
     f = flags(c, as_of)
     status = np.select([f["is_closed"], f["is_rectified"], c["deadline"] < d],
                        ["已销号", "已整改待销号", "逾期"], "整改中")
-    out = c[["hazard_id", "town_code", "category", "source", "severity", "unit_name", "found_date",
-             "lon", "lat"]].assign(status=status, overdue_days=f["overdue_days"])
-    return out.merge(towns[["town_code", "town_name"]], on="town_code", how="left").sort_values("hazard_id")
+    if len(c) <= cap:
+        out = c[["hazard_id", "town_code", "category", "source", "severity", "unit_name", "found_date",
+                 "lon", "lat"]].assign(status=status, overdue_days=f["overdue_days"])
+        return "points", out.merge(towns[["town_code", "town_name"]], on="town_code", how="left").sort_values(
+            "hazard_id")
+    cells = pd.DataFrame({"status": status, "cell_x": np.floor(c["lon"] / cell).astype("int64"),
+                          "cell_y": np.floor(c["lat"] / cell).astype("int64"), "lon": c["lon"], "lat": c["lat"],
+                          "major": c["severity"].eq("重大")})
+    out = cells.groupby(["cell_x", "cell_y", "status"]).agg(lon=("lon", "mean"), lat=("lat", "mean"),
+                                                           hazards=("lon", "size"), major=("major", "sum"))
+    return "cells", out.reset_index()
 
 
 def overdue_list(h, towns, as_of) -> pd.DataFrame:

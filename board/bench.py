@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from board import ROOT, db, definitions as defs, metrics
+from board import ROOT, db, definitions as defs, maps, metrics
 from board.store import Store
 
 RESULTS = ROOT / "bench" / "results"
@@ -153,7 +153,11 @@ def measure_queries(result: dict, store: Store, runs: int, peer: bool, peer_runs
     for kind, p in periods.items():
         params = {"start": p.start, "end": p.end, "as_of": as_of, "last_start": p.year_earlier().start,
                   "last_end": p.year_earlier().end}
-        ops = {"metrics.league": lambda p=p: metrics.league(con, p, as_of, definitions)}
+        ops = {"metrics.league": lambda p=p: metrics.league(con, p, as_of, definitions),
+               # what the map page runs: the tally, then points or grid cells (board/maps.py)
+               "map": lambda p=p: maps.draw(lambda name, **kw: db.run(con, name, **kw),
+                                            db.run(con, "hazard_tally", start=p.start, end=p.end, as_of=as_of),
+                                            p.start, p.end, as_of)}
         for name in names:
             wanted = db.parameters(name)
             ops[name] = lambda name=name, wanted=wanted: db.run(
@@ -163,10 +167,11 @@ def measure_queries(result: dict, store: Store, runs: int, peer: bool, peer_runs
             peers = {
                 "metrics.league": lambda p=p: pandas_peer.league(frame, towns, p, as_of),
                 "ledger_metrics": lambda p=p: pandas_peer.ledger(frame, towns, p.start, p.end, as_of),
-                "hazard_points": lambda p=p: pandas_peer.hazard_points(frame, towns, p.start, p.end, as_of),
+                "map": lambda p=p: pandas_peer.hazard_map(frame, towns, p.start, p.end, as_of, maps.MAP_POINTS),
                 "overdue_list": lambda: pandas_peer.overdue_list(frame, towns, as_of),
             }
             check_equal(metrics.ledger(con, p, as_of), pandas_peer.ledger(frame, towns, p.start, p.end, as_of))
+            check_map_equal(ops["map"](), peers["map"]())
         for op, fn in ops.items():
             entry = {"board": measure(fn, runs)}
             if op in peers:
@@ -197,6 +202,8 @@ def app_probe(store_path: str) -> None:
                   "last_end": p.year_earlier().end}
         for name in page_queries():
             db.run(con, name, **{k: v for k, v in params.items() if k in db.parameters(name)})
+        maps.draw(lambda name, **kw: db.run(con, name, **kw),
+                  db.run(con, "hazard_tally", start=p.start, end=p.end, as_of=as_of), p.start, p.end, as_of)
 
 
 def app_child_rss(store_path: Path) -> float:
@@ -281,6 +288,18 @@ def check_equal(board, peer) -> None:
             diff = left[left != right]
             raise AssertionError(f"pandas peer differs on {c}: board {diff.to_dict()} vs peer "
                                  f"{right[diff.index].to_dict()}")
+
+
+def check_map_equal(board: tuple[str, object], peer: tuple[str, object]) -> None:
+    """The map's points (by id and status) or cells (count per cell and status) must equal the peer's."""
+    (kind, b), (peer_kind, p) = board, peer
+    if kind != peer_kind:
+        raise AssertionError(f"map: board draws {kind}, pandas peer {peer_kind}")
+    key = ["hazard_id", "status"] if kind == "points" else ["cell_x", "cell_y", "status", "hazards", "major"]
+    left = b[key].sort_values(key).reset_index(drop=True).astype(str)
+    right = p[key].sort_values(key).reset_index(drop=True).astype(str)
+    if not left.equals(right):
+        raise AssertionError(f"map {kind} differ: board {len(left)} rows, pandas peer {len(right)} rows")
 
 
 def targets(r: dict) -> dict:

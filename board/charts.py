@@ -11,6 +11,7 @@ import html
 import json
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
@@ -322,11 +323,26 @@ def point_frame(points: pd.DataFrame, with_details: bool, t=_same) -> pd.DataFra
     return out
 
 
-def hazard_map(boundaries: dict | None, points: pd.DataFrame, view: str = "points", *,
-               detail_limit: int = 20_000, bounds=None, height: int = 700, t=_same) -> pdk.Deck:
+def cell_frame(cells: pd.DataFrame, t=_same) -> pd.DataFrame:
+    """Grid cells (hazard_cells rows) as the map draws them: area grows with the count, hover gives it."""
+    n = cells["hazards"].astype("int64")
+    return pd.DataFrame({
+        "lon": cells["lon"].astype("float64").round(5),
+        "lat": cells["lat"].astype("float64").round(5),
+        "r": (3 + 1.6 * np.sqrt(n)).clip(upper=28).round(1),
+        "w": n,
+        "tip_title": cells["status"].map(lambda s: t(s)).astype(str),
+        "tip_body": [f"{k:,} {t('处隐患')}" + (f"（{t('重大')} {m:,}）" if m else "")
+                     for k, m in zip(n, cells["major"].astype("int64"))],
+    })
+
+
+def hazard_map(boundaries: dict | None, points: pd.DataFrame, view: str = "points", *, cells: bool = False,
+               bounds=None, height: int = 700, t=_same) -> pdk.Deck:
     """Town boundaries (already coloured by `choropleth`) under the hazards: points by status or hexagons.
 
-    Above detail_limit points the hover text is left out, so that 100k points stay a few MB.
+    `points` is one row per hazard, or with cells=True one row per grid cell and status (data.map_hazards
+    switches above MAP_POINTS hazards): a cell is drawn as one circle whose area follows its count.
     """
     layers = []
     if boundaries:
@@ -335,24 +351,25 @@ def hazard_map(boundaries: dict | None, points: pd.DataFrame, view: str = "point
             get_fill_color="properties.fill", get_line_color="properties.line", line_width_min_pixels=1.5,
             auto_highlight=True, highlight_color=[255, 255, 255, 70]))
     if view == "hexagon" and len(points):
+        frame = (cell_frame(points)[["lon", "lat", "w"]] if cells
+                 else point_frame(points, False)[["lon", "lat"]].assign(w=1))
         layers.append(pdk.Layer(
-            "HexagonLayer", data=point_frame(points, False)[["lon", "lat"]], id="hexagons",
-            get_position=["lon", "lat"], radius=500, coverage=0.9, extruded=False, opacity=0.75,
+            "HexagonLayer", data=frame, id="hexagons", get_position=["lon", "lat"], get_color_weight="w",
+            color_aggregation=pdk.types.String("SUM"), radius=500, coverage=0.9, extruded=False, opacity=0.75,
             color_range=[[255, 237, 160], [254, 217, 118], [254, 178, 76], [253, 141, 60], [240, 59, 32],
                          [189, 0, 38]], pickable=False))
     elif len(points):
-        details = len(points) <= detail_limit
         for status in reversed(list(STATUS_COLOURS)):  # 逾期 drawn last, on top
             part = points[points["status"] == status]
             if part.empty:
                 continue
             layers.append(pdk.Layer(
-                "ScatterplotLayer", data=point_frame(part, details, t), id=f"points-{status}",
+                "ScatterplotLayer", data=cell_frame(part, t) if cells else point_frame(part, True, t),
+                id=f"points-{status}",
                 # a plain string here would be read as an expression: pdk.types.String keeps it a string
                 get_position=["lon", "lat"], get_radius="r", radius_units=pdk.types.String("pixels"),
-                get_fill_color=[*STATUS_COLOURS[status], 230], stroked=True,
-                get_line_color=[255, 255, 255, 200], line_width_min_pixels=0.6,
-                pickable=details))
+                get_fill_color=[*STATUS_COLOURS[status], 200 if cells else 230], stroked=True,
+                get_line_color=[255, 255, 255, 200], line_width_min_pixels=0.6, pickable=True))
     if bounds is None and boundaries:
         bounds = _bounds(boundaries["features"])
     if bounds is None and len(points):

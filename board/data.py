@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from board import db, definitions as defs, metrics
+from board import db, definitions as defs, maps, metrics
 from board.store import State, Store, shown
 
 
@@ -260,18 +260,18 @@ def rank_history(town_code: str, period: metrics.Period, n: int = 12) -> pd.Data
     return out
 
 
-def hazard_points(period: metrics.Period) -> pd.DataFrame:
-    """One row per hazard of the period with coordinates, its status as of the ledger's now."""
-    return query("hazard_points", start=period.start, end=period.end, as_of=as_of())
+MAP_POINTS = maps.MAP_POINTS
+filter_points = maps.filter_rows
 
 
-def filter_points(points: pd.DataFrame, **chosen) -> pd.DataFrame:
-    """Keep the rows whose column is among the chosen values (column=[values]); an empty choice keeps all."""
-    keep = pd.Series(True, index=points.index)
-    for column, values in chosen.items():
-        if values:
-            keep &= points[column].isin(list(values))
-    return points[keep]
+def hazard_tally(period: metrics.Period) -> pd.DataFrame:
+    """How many of the period's hazards with coordinates there are per town, status, severity, category, source."""
+    return query("hazard_tally", start=period.start, end=period.end, as_of=as_of())
+
+
+def map_hazards(period: metrics.Period, *, cell: float = 0.005, **chosen) -> tuple[str, pd.DataFrame]:
+    """What the map draws for the chosen filters (town_code=[…], status=[…], …; empty keeps all): see maps.draw."""
+    return maps.draw(query, hazard_tally(period), period.start, period.end, as_of(), cell=cell, **chosen)
 
 
 def overdue_list(town_code: str | None = None) -> pd.DataFrame:
@@ -317,8 +317,8 @@ def recurrences(period: metrics.Period) -> pd.DataFrame:
     return query("recurrences", start=period.start, end=period.end, as_of=as_of())
 
 
-def status_counts(points: pd.DataFrame) -> dict:
-    """How many of these hazards there are in all ("total") and in each status."""
+def status_counts(tally: pd.DataFrame) -> dict:
+    """How many hazards a tally (hazard_tally rows, filtered or not) counts in all ("total") and per status."""
     from board.schema import STATUSES
-    by = points["status"].value_counts()
-    return {"total": len(points), **{s: int(by.get(s, 0)) for s in STATUSES}}
+    by = tally.groupby("status")["hazards"].sum()
+    return {"total": int(tally["hazards"].sum()), **{s: int(by.get(s, 0)) for s in STATUSES}}

@@ -1,5 +1,6 @@
--- One row per hazard found in the period [$start, $end] that has coordinates: what the map draws and
--- shows on hover, with its status as of $as_of (from hazard_flags).
+-- One row per hazard the map draws (map_hazards: the period's hazards with coordinates known at $as_of,
+-- filtered), with its status as of $as_of and what hover shows; at most $limit rows, the map asks for
+-- grid cells (hazard_cells) when there are more.
 select
     f.hazard_id,
     f.town_code,
@@ -13,7 +14,8 @@ select
     f.found_date,
     f.lon,
     f.lat
-from hazard_flags($start, $end, $as_of) f
+from map_hazards($start, $end, $as_of, $towns::varchar[], $statuses::varchar[], $severities::varchar[],
+                 $categories::varchar[], $sources::varchar[]) f
 left join towns t using (town_code)
-where f.in_cohort and f.lon is not null and f.lat is not null
 order by f.hazard_id
+limit $limit

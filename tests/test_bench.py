@@ -29,8 +29,8 @@ def test_bench_json_has_machine_ingest_and_targets(result):
 
 
 def test_every_page_query_is_timed_for_every_period(result):
-    assert {"ledger_metrics", "hazard_points", "overdue_list", "indicator_values"} <= set(result["queries"])
-    for op in ["metrics.league", *result["queries"]]:
+    assert {"ledger_metrics", "hazard_tally", "overdue_list", "indicator_values"} <= set(result["queries"])
+    for op in ["metrics.league", "map", *result["queries"]]:
         for kind in ("month", "quarter", "year"):
             b = result["timings"][op][kind]["board"]
             assert 0 < b["median_s"] <= b["p95_s"]
@@ -39,8 +39,20 @@ def test_every_page_query_is_timed_for_every_period(result):
 def test_pandas_peer_was_compared_and_timed(result):
     # check_equal raised inside the run if any town's count differed; here the peer ran and was timed
     assert result["peer_equal"] is True
-    for op in ("metrics.league", "ledger_metrics", "hazard_points", "overdue_list"):
+    for op in ("metrics.league", "ledger_metrics", "map", "overdue_list"):
         assert result["timings"][op]["year"]["ratio"] > 0
+
+
+def test_map_mismatch_with_the_peer_is_reported():
+    import pandas as pd
+
+    cells = pd.DataFrame({"cell_x": [1, 2], "cell_y": [1, 1], "status": ["逾期", "逾期"], "hazards": [3, 1],
+                          "major": [0, 0]})
+    bench.check_map_equal(("cells", cells), ("cells", cells.iloc[::-1]))  # order does not matter
+    with pytest.raises(AssertionError, match="cells differ"):
+        bench.check_map_equal(("cells", cells), ("cells", cells.assign(hazards=[3, 2])))
+    with pytest.raises(AssertionError, match="board draws cells"):
+        bench.check_map_equal(("cells", cells), ("points", cells))
 
 
 def test_peer_mismatch_is_reported_with_the_town(tmp_path):

@@ -45,12 +45,44 @@ def con(store):
     return db.connect(store.state())
 
 
+ALL = dict(towns=[], statuses=[], severities=[], categories=[], sources=[])
+
+
 def test_hazard_points_are_the_period_hazards_with_coordinates_and_their_status(con):
-    df = db.run(con, "hazard_points", **DEC).set_index("hazard_id")
+    df = db.run(con, "hazard_points", **DEC, **ALL, limit=100).set_index("hazard_id")
     # December cohort h1 h4 h7 h8 h10; h8 has no coordinates
     assert sorted(df.index) == ["h1", "h10", "h4", "h7"]
     assert df["status"].to_dict() == {"h1": "已销号", "h10": "已整改待销号", "h4": "逾期", "h7": "已销号"}
     assert df.loc["h4", "overdue_days"] == 16 and df.loc["h4", "town_name"] == "甲镇"
+
+
+def test_hazard_points_filters_are_bound_lists_and_limit_caps_the_rows(con):
+    def ids(limit=100, **chosen):
+        return list(db.run(con, "hazard_points", **DEC, **dict(ALL, **chosen), limit=limit)["hazard_id"])
+    assert ids(statuses=["已销号"]) == ["h1", "h7"]
+    assert ids(towns=["A"], severities=["较大"]) == ["h4"]
+    assert ids(towns=["B"], statuses=["逾期"]) == []
+    assert ids(sources=["暗访", "网格上报"]) == ["h1", "h4"]
+    assert ids(towns=["A'); drop table hazards; --"]) == []  # a value, never SQL
+    assert ids(limit=2) == ["h1", "h10"]  # ordered by id: h1 < h10 < h4 < h7
+
+
+def test_hazard_tally_counts_what_the_points_would_show(con):
+    df = db.run(con, "hazard_tally", **DEC)
+    assert df["hazards"].sum() == 4
+    assert df.groupby("status")["hazards"].sum().to_dict() == {"已销号": 2, "已整改待销号": 1, "逾期": 1}
+    assert df.groupby("town_code")["hazards"].sum().to_dict() == {"A": 2, "B": 2}
+
+
+def test_hazard_cells_count_each_status_in_each_grid_cell(con):
+    # with 1-degree cells all four points (121.0–121.11, 29.0–29.11) fall in cell (121, 29)
+    df = db.run(con, "hazard_cells", **DEC, **ALL, cell=1.0).set_index("status")
+    assert set(zip(df["cell_x"], df["cell_y"])) == {(121, 29)}
+    assert df["hazards"].to_dict() == {"已销号": 2, "已整改待销号": 1, "逾期": 1}
+    assert df.loc["已销号", "lon"] == pytest.approx((121.0 + 121.1) / 2)  # h1 and h7
+    assert df["major"].sum() == 0  # h4 is 较大, not 重大
+    only_a = db.run(con, "hazard_cells", **DEC, **dict(ALL, towns=["A"]), cell=1.0)
+    assert only_a["hazards"].sum() == 2
 
 
 def test_overdue_list_is_every_overdue_hazard_as_of_d_most_days_first(con):

@@ -197,6 +197,19 @@ def test_map_filters_change_what_is_drawn(core):
     assert [l["@@type"] for l in deck(at)["layers"]] == ["GeoJsonLayer", "HexagonLayer"]
 
 
+def test_map_merges_points_into_grid_cells_above_the_cap_and_keeps_the_counts(core, monkeypatch):
+    from board import maps
+    monkeypatch.setattr(maps, "MAP_POINTS", 100)
+    at = open_page("hazard_map")
+    dist = district(core)
+    cells = [layer for layer in deck(at)["layers"] if layer["id"].startswith("points-")]
+    assert sum(len(layer["data"]) for layer in cells) < dist["found"]  # merged
+    assert sum(row["w"] for layer in cells for row in layer["data"]) == dist["found"]  # nothing lost
+    assert sum(row["w"] for row in next(l for l in cells if l["id"] == "points-逾期")["data"]) == dist["overdue"]
+    assert metric(at, "地图上的隐患") == count(dist["found"])
+    assert any("网格合并" in c.value for c in at.caption)
+
+
 # -- 整改进度 ------------------------------------------------------------------------
 
 

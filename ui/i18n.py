@@ -45,8 +45,10 @@ EN = {
     "每个分项相对全区中位数镇街多得（绿）或少得（红）的指数点；分项得分按当期各镇街折算为 0–100 分。":
         "Index points each component gains (green) or loses (red) against a town scoring the district median; "
         "components are scored 0–100 across the towns of the period.",
-    "比率": "Rate", "点位超过 2 万个时不显示悬停详情；请用筛选缩小范围。":
-        "Above 20,000 points hover details are off; narrow the filters.",
+    "比率": "Rate", "隐患超过 {n} 个，按约 500 米网格合并显示：圆越大隐患越多，悬停看数量；用筛选缩小范围可看到每个点位。":
+        "Over {n} hazards, so they are merged on a grid of about 500 m: a bigger circle holds more hazards, "
+        "hover for the count; narrow the filters to see each point.",
+    "处隐患": "hazards",
     "点位（按状态）": "Points (by status)",
     "点的大小表示隐患等级（一般、较大、重大）；悬停查看详情，点击镇街进入镇街详情。":
         "Point size shows severity (general, major, serious); hover for details, click a town for its page.",

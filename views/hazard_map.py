@@ -27,7 +27,7 @@ METRICS = {  # metric → (label, kind, which direction is better)
 FORMAT = {"rate": rate, "count": count, "number": number,
           "tier": lambda v: t(charts.TIER_NAMES.get(v, "—")) if isinstance(v, str) else "—"}
 
-points = data.hazard_points(period)
+tally = data.hazard_tally(period)
 with st.container(horizontal=True):
     metric = st.selectbox(t("镇街着色指标"), list(METRICS), format_func=lambda m: t(METRICS[m][0]), key="map_metric")
     view = st.radio(t("隐患显示"), ["points", "hexagon"], horizontal=True, key="map_view",
@@ -37,11 +37,12 @@ with st.container(horizontal=True):
                             placeholder=t("全部"))
     severity = st.multiselect(t("等级"), ["一般", "较大", "重大"], format_func=t, key="map_severity",
                               placeholder=t("全部"))
-    category = st.multiselect(t("类别"), sorted(points["category"].dropna().unique()), format_func=t,
+    category = st.multiselect(t("类别"), sorted(tally["category"].dropna().unique()), format_func=t,
                               key="map_category", placeholder=t("全部"))
-    source = st.multiselect(t("来源"), sorted(points["source"].dropna().unique()), format_func=t,
+    source = st.multiselect(t("来源"), sorted(tally["source"].dropna().unique()), format_func=t,
                             key="map_source", placeholder=t("全部"))
-shown = data.filter_points(points, status=status, severity=severity, category=category, source=source)
+chosen = dict(status=status, severity=severity, category=category, source=source)
+drawn_as, drawn = data.map_hazards(period, **chosen)
 
 towns, _, _ = data.league(period)
 label, kind, better = METRICS[metric]
@@ -51,7 +52,8 @@ boundaries = data.boundaries()
 coloured, legend = (charts.choropleth(boundaries, values, metric, better, t(label), text, t=t)
                     if boundaries else (None, []))
 
-selected = st.pydeck_chart(charts.hazard_map(coloured, shown, view, height=640, t=t), height=640, key="hazard_map",
+deck = charts.hazard_map(coloured, drawn, view, cells=drawn_as == "cells", height=640, t=t)
+selected = st.pydeck_chart(deck, height=640, key="hazard_map",
                            on_select="rerun", selection_mode="single-object")
 st.html(charts.legend_html(charts.status_legend(t) if view == "points" else []))
 if legend:
@@ -59,15 +61,16 @@ if legend:
 st.caption(t("点的大小表示隐患等级（一般、较大、重大）；悬停查看详情，点击镇街进入镇街详情。"))
 if boundaries is None:
     st.warning(t("尚未上传镇街边界，地图只显示隐患点位。"))
-if view == "points" and len(shown) > 20_000:
-    st.caption(t("点位超过 2 万个时不显示悬停详情；请用筛选缩小范围。"))
+if drawn_as == "cells":
+    st.caption(t("隐患超过 {n} 个，按约 500 米网格合并显示：圆越大隐患越多，悬停看数量；用筛选缩小范围可看到每个点位。")
+               .format(n=f"{data.MAP_POINTS:,}"))
 
-tally = data.status_counts(shown)
+shown = data.status_counts(data.filter_points(tally, **chosen))
 cols = st.columns(6)
-cols[0].metric(t("地图上的隐患"), count(tally["total"]))
-cols[1].metric(t("本期发现（有坐标）"), count(data.status_counts(points)["total"]))
+cols[0].metric(t("地图上的隐患"), count(shown["total"]))
+cols[1].metric(t("本期发现（有坐标）"), count(data.status_counts(tally)["total"]))
 for col, s in zip(cols[2:], charts.STATUS_COLOURS):
-    col.metric(t(s), count(tally[s]))
+    col.metric(t(s), count(shown[s]))
 
 picked = (selected or {}).get("selection", {}).get("objects", {}).get("towns") if selected else None
 if picked:

@@ -43,14 +43,15 @@ with why_col:
 
 st.subheader(t("本期隐患分布"))
 boundaries = data.boundaries()
-points = data.filter_points(data.hazard_points(period), town_code=[code])
+drawn_as, drawn = data.map_hazards(period, cell=0.002, town_code=[code])
 values = towns[["town_code", "tier"]].rename(columns={"tier": "value"})
 text = {c: t(charts.TIER_NAMES.get(v, "—")) if isinstance(v, str) else "—"
         for c, v in zip(values["town_code"], values["value"])}
 coloured = (charts.choropleth(boundaries, values, "tier", "higher", t("三色"), text, focus=code, t=t)[0]
             if boundaries else None)
-st.pydeck_chart(charts.hazard_map(coloured, points, "points", bounds=charts.feature_bounds(boundaries, code),
-                                  height=560, t=t), height=560, key="town-map")
+deck = charts.hazard_map(coloured, drawn, "points", cells=drawn_as == "cells",
+                         bounds=charts.feature_bounds(boundaries, code), height=560, t=t)
+st.pydeck_chart(deck, height=560, key="town-map")
 st.html(charts.legend_html(charts.status_legend(t)))
 
 st.subheader(t("逾期隐患清单"))

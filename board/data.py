@@ -93,7 +93,17 @@ def league(period: metrics.Period, weights: dict | None = None):
 
 
 def ledger(period: metrics.Period) -> pd.DataFrame:
-    return query("ledger_metrics", start=period.start, end=period.end, as_of=as_of())
+    return query("ledger_metrics", start=period.start, end=period.end, as_of=as_of(), fast=_fast())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _rollup_applies(root: str, seq: int, as_of_: date | None) -> bool:
+    return as_of_ is not None and metrics.rollup_applies(_connection(root, seq), as_of_)
+
+
+def _fast() -> bool:
+    """Whether ledger_rollup answers as of the board's date (metrics.rollup_applies)."""
+    return _rollup_applies(*_key(state()), as_of())
 
 
 def periods(kind: str) -> list[metrics.Period]:
@@ -234,7 +244,7 @@ def what_if(period: metrics.Period, weights: dict) -> pd.DataFrame:
 def departments(period: metrics.Period) -> pd.DataFrame:
     """One row per responsible department with the ledger metrics and an index over the ledger rates,
     scored and ranked exactly as the towns' (metrics.composite, the saved weights)."""
-    df = query("department_metrics", start=period.start, end=period.end, as_of=as_of())
+    df = query("department_metrics", start=period.start, end=period.end, as_of=as_of(), fast=_fast())
     d = definitions()
     rates = dict(d, components=[c for c in d["components"] if c["source"] == "ledger" and c["code"] in df])
     if df.empty:

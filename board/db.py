@@ -29,8 +29,9 @@ QUERIES = ROOT / "queries"
 CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 # Views in dependency order: stg_* rename and cast, the rest keep the latest row per key.
 VIEWS = ("stg_towns", "stg_hazards", "stg_inspections", "stg_indicators",
-         "towns", "hazards", "hazard_recurrence", "inspections", "indicators")
-MATERIALISED = ("towns", "hazards", "hazard_recurrence", "inspections", "indicators")
+         "towns", "hazards", "hazard_recurrence", "inspections", "indicators", "ledger_rollup")
+NEEDS_MACROS = "ledger_rollup"  # the first view that reads a macro
+MATERIALISED = ("towns", "hazards", "hazard_recurrence", "inspections", "indicators", "ledger_rollup")
 
 
 def cache_folder(store_root: Path) -> Path:
@@ -58,14 +59,21 @@ def connect(state: State, *, materialise: bool = False, threads: int | None = No
     if cached:
         con.execute("attach ? as cache (read_only)", [str(cached)])
     for view in VIEWS:
+        if view == NEEDS_MACROS:
+            _macros(con)
         if cached and view in MATERIALISED:
             con.execute(f"create view {view} as select * from cache.{view}")  # our own names, not data
         else:
             kind = "table" if materialise and view in MATERIALISED else "view"
             con.execute(f"create {kind} {view} as {_materialised_sql(view) if kind == 'table' else sql(view)}")
+    return con
+
+
+def _macros(con) -> None:
+    # a macro binds the tables it reads when it is created: after hazards and hazard_recurrence exist,
+    # before ledger_rollup, which reads hazard_flags
     for macro in sorted((QUERIES / "macros").glob("*.sql")):
         con.execute(macro.read_text("utf-8"))
-    return con
 
 
 def _raw_views(con, state: State) -> None:
@@ -86,7 +94,8 @@ def _materialised_sql(view: str) -> str:
 
 def _cache(state: State) -> Path | None:
     """The per-version DuckDB file of the materialised tables, built if missing (None if it cannot be)."""
-    tag = hashlib.sha256("\n".join(sql(v) for v in VIEWS).encode()).hexdigest()[:12]
+    macros = [m.read_text("utf-8") for m in sorted((QUERIES / "macros").glob("*.sql"))]
+    tag = hashlib.sha256("\n".join([*(sql(v) for v in VIEWS), *macros]).encode()).hexdigest()[:12]
     folder = cache_folder(state.root)
     target = folder / f"v{state.seq:06d}-{tag}.duckdb"
     if target.exists():
@@ -98,6 +107,8 @@ def _cache(state: State) -> Path | None:
         try:
             _raw_views(build, state)
             for view in VIEWS:
+                if view == NEEDS_MACROS:
+                    _macros(build)
                 kind = "table" if view in MATERIALISED else "temp view"
                 build.execute(f"create {kind} {view} as {_materialised_sql(view) if kind == 'table' else sql(view)}")
             build.execute("checkpoint")

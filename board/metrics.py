@@ -116,7 +116,18 @@ def default_as_of(con) -> date | None:
 
 def ledger(con, period: Period, as_of: date) -> pd.DataFrame:
     """One row per town plus the district row (is_district), every ledger metric of §3."""
-    return db.run(con, "ledger_metrics", start=period.start, end=period.end, as_of=as_of)
+    return db.run(con, "ledger_metrics", start=period.start, end=period.end, as_of=as_of,
+                  fast=rollup_applies(con, as_of))
+
+
+def rollup_applies(con, as_of: date) -> bool:
+    """Whether ledger_rollup's month sums are exact as of this date: only as of the rollup's own date.
+
+    Periods are whole months, so a period's months are exactly its cohort as of that date (every hazard
+    of the ledger was found on or before it).
+    """
+    v = db.run(con, "rollup_as_of")["as_of"].iloc[0]
+    return v is not None and not pd.isna(v) and pd.Timestamp(v).date() == as_of
 
 
 def indicator_components(con, period: Period, definitions: dict, towns: pd.DataFrame) -> pd.DataFrame:

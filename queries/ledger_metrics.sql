@@ -1,10 +1,13 @@
 -- One row per town, plus one district row (is_district): the ledger and inspection metrics of DESIGN §3
--- for the hazards found in the period [$start, $end], as of $as_of (D).
+-- for the hazards found in the period [$start, $end], as of $as_of (D). With $fast the hazard counts are
+-- summed from ledger_rollup's months, which is exact only when $as_of is the rollup's own as_of
+-- (metrics.ledger decides); without, they are counted from the hazards. Only one branch runs: a bound
+-- constant filter removes the other from the plan.
 with cohort as (
     -- the period's hazards only: on a ledger sorted by found_date this reads a few row groups
-    select * from hazard_flags($start, $end, $as_of) where in_cohort
+    select * from hazard_flags($start, $end, $as_of) where in_cohort and not $fast
 ),
-ledger as (
+counted as (
     select
         grouping(town_code) = 1                                       as is_district,
         town_code,
@@ -14,13 +17,38 @@ ledger as (
         count(*) filter (where is_due)                                as due,
         count(*) filter (where is_on_time)                            as on_time,
         count(*) filter (where is_overdue)                            as overdue,
-        coalesce(sum(overdue_days), 0)                                as overdue_days_total,
+        coalesce(sum(overdue_days), 0)::bigint                        as overdue_days_total,
         max(overdue_days)                                             as overdue_days_max,
         count(*) filter (where is_recurred)                           as recurred,
         count(*) filter (where is_aired)                              as aired,
         count(*) filter (where is_aired and is_closed)                as aired_closed
     from cohort
     group by grouping sets ((town_code), ())
+),
+summed as (
+    select
+        grouping(town_code) = 1                                       as is_district,
+        town_code,
+        sum(found)::bigint                                            as found,
+        sum(rectified)::bigint                                        as rectified,
+        sum(closed)::bigint                                           as closed,
+        sum(due)::bigint                                              as due,
+        sum(on_time)::bigint                                          as on_time,
+        sum(overdue)::bigint                                          as overdue,
+        coalesce(sum(overdue_days_total), 0)::bigint                  as overdue_days_total,
+        max(overdue_days_max)                                         as overdue_days_max,
+        sum(recurred)::bigint                                         as recurred,
+        sum(aired)::bigint                                            as aired,
+        sum(aired_closed)::bigint                                     as aired_closed
+    from ledger_rollup
+    where $fast and found_month between $start and $end
+    group by grouping sets ((town_code), ())
+),
+ledger as (
+    -- an empty input still gives the district row, so each branch is kept or dropped whole
+    select * from counted where not $fast
+    union all
+    select * from summed where $fast
 ),
 backlog as (
     -- every hazard found by D, whatever its period: only the overdue ones, from narrow columns
@@ -29,10 +57,18 @@ backlog as (
         town_code,
         count(*)                                                      as backlog_overdue
     from hazard_flags($as_of, $as_of, $as_of)
-    where known and is_overdue
+    where known and is_overdue and not $fast
       -- implied by is_overdue, written on the columns so that the scan itself skips the rectified
       and deadline < $as_of and (rectified_date is null or rectified_date > $as_of)
     group by grouping sets ((town_code), ())
+    having not $fast
+    union all
+    -- as of the rollup's own date, the overdue of every month found is the whole backlog
+    select grouping(town_code) = 1, town_code, sum(overdue)::bigint
+    from ledger_rollup
+    where $fast
+    group by grouping sets ((town_code), ())
+    having $fast
 ),
 checks as (
     select

@@ -273,3 +273,52 @@ def test_district_per_capita_needs_every_population(store):
     assert df.loc["A"].overdue_per_10k == pytest.approx(1.0)
     assert pd.isna(df.loc["N"].overdue_per_10k)                # no population, no per-capita figure
     assert pd.isna(df.loc["district"].population) and pd.isna(df.loc["district"].overdue_per_10k)
+
+
+# -- the fast path: ledger_rollup's month sums ---------------------------------------------
+
+
+def both_paths(con, query, period, as_of):
+    slow = db.run(con, query, start=period.start, end=period.end, as_of=as_of, fast=False)
+    fast = db.run(con, query, start=period.start, end=period.end, as_of=as_of, fast=True)
+    return slow, fast
+
+
+def test_rollup_applies_only_as_of_its_own_date(ledger_store):
+    con = db.connect(ledger_store.state())
+    now = metrics.default_as_of(con)
+    assert now == d("2023-01-02")  # h6's rectified date, the ledger's latest
+    assert metrics.rollup_applies(con, now)
+    assert not metrics.rollup_applies(con, D)
+
+
+@pytest.mark.parametrize("materialise", [False, True])
+def test_rollup_gives_the_same_figures_as_counting_the_hazards(ledger_store, materialise):
+    con = db.connect(ledger_store.state(), materialise=materialise)
+    now = metrics.default_as_of(con)
+    for code in ("2022-11", "2022-12", "2023-01", "2022-Q4", "2022-H2", "2022", "2023", "2021-05"):
+        for query in ("ledger_metrics", "department_metrics"):
+            slow, fast = both_paths(con, query, parse_period(code), now)
+            pd.testing.assert_frame_equal(slow, fast, obj=f"{query} {code}")
+    # hand-counted as of 2023-01-02: A's December rectified h1 h2 h6 (on 01-02); overdue h3 (deadline
+    # 12-31 has now passed) and h4; the backlog adds November's h5
+    dec = metrics.ledger(con, DEC, now).set_index("town_code")
+    assert (dec.loc["A", "rectified"], dec.loc["A", "overdue"], dec.loc["A", "backlog_overdue"]) == (3, 2, 3)
+    assert dec.loc["A", "overdue_days_max"] == 18  # h4: deadline 12-15 → 01-02
+
+
+def test_rollup_equals_counting_on_every_demo_period():
+    from board import demo_store
+    from board.store import Store
+
+    store = Store(demo_store.ensure())
+    con = db.connect(store.state(), materialise=True)
+    now = metrics.default_as_of(con)
+    first = db.run(con, "ledger_months")
+    periods = {metrics.period_of(pd.Timestamp(m).date(), kind)
+               for m in pd.date_range("2023-11-01", now, freq="MS") for kind in ("month", "quarter", "year")}
+    assert len(periods) > 40
+    for p in sorted(periods, key=str):
+        for query in ("ledger_metrics", "department_metrics"):
+            slow, fast = both_paths(con, query, p, now)
+            pd.testing.assert_frame_equal(slow, fast, obj=f"{query} {p}")

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from board import db
@@ -165,57 +166,70 @@ def score_components(values: pd.DataFrame, definitions: dict) -> pd.DataFrame:
     When every town has the same value nobody is behind, so all score 100.
     An empty value (a rate with no denominator) stays empty and drops out of the index.
     """
-    scores = {}
-    for c in definitions["components"]:
-        x = values.get(c["code"])
-        if x is None:
-            continue
-        x = pd.to_numeric(x, errors="coerce").astype("float64")
-        lo, hi = x.min(), x.max()
-        if pd.isna(lo):
-            s = x * float("nan")
-        elif hi == lo:
-            s = x.where(x.isna(), 100.0)
-        elif c["direction"] == "higher":
-            s = 100.0 * (x - lo) / (hi - lo)
-        else:
-            s = 100.0 * (hi - x) / (hi - lo)
-        scores[c["code"]] = s
-    return pd.DataFrame(scores, index=values.index)
+    comps = [c for c in definitions["components"] if c["code"] in values.columns]
+    x = _numbers(values, [c["code"] for c in comps])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lo = np.fmin.reduce(x, axis=0, initial=np.inf)   # the minimum, ignoring empty values
+        hi = np.fmax.reduce(x, axis=0, initial=-np.inf)
+        higher = np.array([c["direction"] == "higher" for c in comps], dtype=bool)
+        s = np.where(higher, 100.0 * (x - lo) / (hi - lo), 100.0 * (hi - x) / (hi - lo))
+        s = np.where(hi == lo, 100.0, s)
+        s[np.isnan(x)] = np.nan
+    return pd.DataFrame(s, index=values.index, columns=[c["code"] for c in comps])
+
+
+def _numbers(values: pd.DataFrame, codes: list[str]) -> np.ndarray:
+    """The chosen columns as a towns × components float array (anything unreadable empty)."""
+    if not codes:
+        return np.empty((len(values), 0))
+    return np.column_stack([pd.to_numeric(values[c], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+                            for c in codes])
 
 
 def composite(values: pd.DataFrame, definitions: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(towns: score, rank, tier, pulled_down), (one row per town and component, explained)."""
     scores = score_components(values, definitions)
     comps = [c for c in definitions["components"] if c["code"] in scores and float(c["weight"]) > 0]
-    parts = []
-    for c in comps:
-        s = scores[c["code"]]
-        parts.append(pd.DataFrame({
-            "town_code": values.index, "code": c["code"], "name": c["name"], "unit": c.get("unit", ""),
-            "direction": c["direction"], "weight": float(c["weight"]),
-            "value": pd.to_numeric(values[c["code"]], errors="coerce").to_numpy(dtype="float64"),
-            "score": s.to_numpy(),
-            "median_score": s.median(),
-        }))
-    long = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["town_code", "code", "name", "unit", "direction", "weight", "value", "score", "median_score"])
-    avail = long["score"].notna()
-    weight_in = long["weight"].where(avail, 0.0).groupby(long["town_code"]).transform("sum")
-    long["share"] = (long["weight"] / weight_in).where(avail & (weight_in > 0))
-    long["contribution"] = long["share"] * long["score"]
-    long["shortfall"] = long["share"] * (100.0 - long["score"])  # index points lost to this component
-    towns = pd.DataFrame(index=values.index)
-    has_any = long[avail].groupby("town_code").size().reindex(values.index).fillna(0) > 0
-    towns["score"] = long.groupby("town_code")["contribution"].sum(min_count=1).reindex(values.index)
-    towns.loc[~has_any, "score"] = float("nan")
+    codes = [c["code"] for c in comps]
+    n, k = len(values), len(comps)
+    s = scores[codes].to_numpy(dtype="float64") if k else np.empty((n, 0))
+    x = _numbers(values, codes)
+    w = np.array([float(c["weight"]) for c in comps])
+    avail = ~np.isnan(s)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # the weights of the components a town has, summed in component order (renormalised below)
+        weight_in = np.zeros(n)
+        for j in range(k):
+            weight_in = weight_in + np.where(avail[:, j], w[j], 0.0)
+        share = np.where(avail & (weight_in[:, None] > 0), w / weight_in[:, None], np.nan)
+        contribution = share * s
+        shortfall = share * (100.0 - s)  # index points lost to this component
+        medians = np.array([np.nanmedian(s[:, j]) if avail[:, j].any() else np.nan for j in range(k)])
+    # correctly rounded sums (math.fsum), so the index does not depend on the components' order
+    total = np.array([math.fsum(contribution[i, avail[i]]) if avail[i].any() else np.nan for i in range(n)])
+
+    # component-major, as the "why" views read it: every town for the first component, then the next
+    long = pd.DataFrame({
+        "town_code": np.tile(values.index.to_numpy(dtype=object), k),
+        "code": np.repeat(np.array(codes, dtype=object), n),
+        "name": np.repeat(np.array([c["name"] for c in comps], dtype=object), n),
+        "unit": np.repeat(np.array([c.get("unit", "") for c in comps], dtype=object), n),
+        "direction": np.repeat(np.array([c["direction"] for c in comps], dtype=object), n),
+        "weight": np.repeat(w, n),
+        "value": x.T.reshape(-1),
+        "score": s.T.reshape(-1),
+        "median_score": np.repeat(medians, n),
+        "share": share.T.reshape(-1),
+        "contribution": contribution.T.reshape(-1),
+        "shortfall": shortfall.T.reshape(-1),
+    })
+    towns = pd.DataFrame({"score": total}, index=values.index)
     towns["rank"] = rank(towns["score"])
     # object dtype keeps None for "no tier" (pandas 3 would turn a str column's None into NaN)
-    towns["tier"] = pd.Series([tier(s, definitions["tiers"]) for s in towns["score"]],
-                              index=towns.index, dtype=object)
-    lost = long[long["shortfall"] > 1e-9].sort_values(["town_code", "shortfall"], ascending=[True, False])
-    towns["pulled_down"] = lost.groupby("town_code")["code"].apply(lambda s: list(s[:3])).reindex(values.index)
-    towns["pulled_down"] = towns["pulled_down"].map(lambda v: v if isinstance(v, list) else [])
+    towns["tier"] = pd.Series([tier(v, definitions["tiers"]) for v in total], index=towns.index, dtype=object)
+    # the three components that cost each town the most; ties keep the definitions' order
+    order = np.argsort(-np.nan_to_num(shortfall, nan=0.0), axis=1, kind="stable")
+    towns["pulled_down"] = [[codes[j] for j in order[i] if shortfall[i, j] > 1e-9][:3] for i in range(n)]
     return towns, long
 
 

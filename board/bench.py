@@ -28,7 +28,7 @@ from board.store import Store
 
 RESULTS = ROOT / "bench" / "results"
 # Query files that need more than a period and an as-of date (registered tables) are not page queries.
-PAGE_PARAMS = {"start", "end", "as_of", "last_start", "last_end"}
+PAGE_PARAMS = {"start", "end", "as_of", "last_start", "last_end", "fast"}
 TARGET_P95_S = 0.3
 TARGET_RATIO = 10.0
 TARGET_INGEST_ROWS_S = 100_000
@@ -152,12 +152,17 @@ def measure_queries(result: dict, store: Store, runs: int, peer: bool, peer_runs
     timings = {}
     for kind, p in periods.items():
         params = {"start": p.start, "end": p.end, "as_of": as_of, "last_start": p.year_earlier().start,
-                  "last_end": p.year_earlier().end}
+                  "last_end": p.year_earlier().end, "fast": metrics.rollup_applies(con, as_of)}
         ops = {"metrics.league": lambda p=p: metrics.league(con, p, as_of, definitions),
                # what the map page runs: the tally, then points or grid cells (board/maps.py)
                "map": lambda p=p: maps.draw(lambda name, **kw: db.run(con, name, **kw),
                                             db.run(con, "hazard_tally", start=p.start, end=p.end, as_of=as_of),
-                                            p.start, p.end, as_of)}
+                                            p.start, p.end, as_of),
+               # what 整改进度 runs for its backlog chart: twelve month ends in one query
+               "backlog_trend": lambda p=p: db.run(con, "backlog_days", days=month_ends(p, as_of)),
+               # the same figures counted from the hazards, as for any other as-of date (the slow path)
+               "ledger_metrics (counted)": lambda p=p: db.run(con, "ledger_metrics", start=p.start, end=p.end,
+                                                              as_of=as_of, fast=False)}
         for name in names:
             wanted = db.parameters(name)
             ops[name] = lambda name=name, wanted=wanted: db.run(
@@ -199,7 +204,7 @@ def app_probe(store_path: str) -> None:
         p = metrics.period_of(as_of, kind)
         metrics.league(con, p, as_of, definitions)
         params = {"start": p.start, "end": p.end, "as_of": as_of, "last_start": p.year_earlier().start,
-                  "last_end": p.year_earlier().end}
+                  "last_end": p.year_earlier().end, "fast": metrics.rollup_applies(con, as_of)}
         for name in page_queries():
             db.run(con, name, **{k: v for k, v in params.items() if k in db.parameters(name)})
         maps.draw(lambda name, **kw: db.run(con, name, **kw),
@@ -288,6 +293,13 @@ def check_equal(board, peer) -> None:
             diff = left[left != right]
             raise AssertionError(f"pandas peer differs on {c}: board {diff.to_dict()} vs peer "
                                  f"{right[diff.index].to_dict()}")
+
+
+def month_ends(period: metrics.Period, as_of: date, n: int = 12) -> list[date]:
+    """The ends of the n months up to the period's last (the last one capped at as_of), as data.backlog_trend."""
+    end = min(period.end, as_of)
+    last = metrics.period_of(end, "month")
+    return [min(last.shift(-k).end, end) for k in range(n - 1, -1, -1)]
 
 
 def check_map_equal(board: tuple[str, object], peer: tuple[str, object]) -> None:

@@ -294,12 +294,12 @@ def backlog_trend(period: metrics.Period, n: int = 12) -> pd.DataFrame:
     """The open backlog at the end of each of the n months ending with `period` (the last one as of now)."""
     end = min(period.end, as_of())
     last = metrics.period_of(end, "month")
-    rows = []
-    for k in range(n - 1, -1, -1):
-        m = last.shift(-k)
-        day = min(m.end, end)
-        rows.append(dict(query("backlog_at", as_of=day).iloc[0].to_dict(), month=m.code, as_of=day))
-    return pd.DataFrame(rows)
+    months = [last.shift(-k) for k in range(n - 1, -1, -1)]
+    days = [min(m.end, end) for m in months]
+    counted = {pd.Timestamp(r["day"]).date(): r for r in query("backlog_days", days=days).to_dict("records")}
+    zero = {"open": 0, "overdue": 0, "rectified_not_closed": 0}  # a day before the first hazard has no row
+    return pd.DataFrame([{**zero, **{k: counted[day][k] for k in zero if day in counted}, "month": m.code,
+                          "as_of": day} for m, day in zip(months, days)])
 
 
 def overdue_ageing() -> pd.DataFrame:

@@ -85,3 +85,14 @@ def test_map_canvas_draws_polygons_and_points(board):
     assert blue > 200 and amber > 200, (blue, amber)
     assert board.outside_requests == []
     assert board.console_errors == []
+
+
+def test_table_download_is_made_when_clicked(board):
+    # shell.downloads hands Streamlit a callable: the CSV is built on the click, not on every rerun
+    goto(board, "整改进度", "逾期隐患清单", '[data-testid="stDataFrame"]')
+    button = board.page.locator('[data-testid="stDownloadButton"] button', has_text="下载 CSV").last
+    with board.page.expect_download(timeout=60_000) as download:
+        button.click()
+    lines = open(download.value.path(), encoding="utf-8-sig").read().splitlines()
+    assert lines[0].split(",")[:2] == ["镇街", "责任主体"] and len(lines) > 10
+    assert download.value.suggested_filename == "逾期隐患清单.csv"

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from board import db
@@ -93,13 +94,31 @@ def test_overdue_list_is_every_overdue_hazard_as_of_d_most_days_first(con):
     assert list(df["escalation"].fillna(0)) == [0, 3, 2]
 
 
-def test_backlog_at_counts_open_overdue_and_rectified_not_closed(con):
-    row = db.run(con, "backlog_at", as_of=date(2022, 12, 31)).iloc[0]
-    # not rectified by D: h4 h5 h9 h8 → 4, of which overdue h4 h5 h9 → 3; rectified not closed: h10
-    assert (row["open"], row["overdue"], row["rectified_not_closed"]) == (4, 3, 1)
-    earlier = db.run(con, "backlog_at", as_of=date(2022, 11, 30)).iloc[0]
-    # by 11-30 only h9 (overdue since 08-13) and h5 (deadline 11-30 is not yet passed) are known
-    assert (earlier["open"], earlier["overdue"]) == (2, 1)
+def test_backlog_days_counts_open_overdue_and_rectified_not_closed_on_each_day(con):
+    df = db.run(con, "backlog_days", days=[date(2022, 7, 31), date(2022, 11, 30), date(2022, 12, 31)])
+    got = {pd.Timestamp(r.day).date(): (r.open, r.overdue, r.rectified_not_closed) for r in df.itertuples()}
+    # 12-31: not rectified h4 h5 h9 h8 → 4, of which overdue h4 h5 h9 → 3; rectified not closed: h10
+    # 11-30: only h9 (overdue since 08-13) and h5 (deadline 11-30 not yet passed) are known
+    # 07-31: nothing was found yet, so there is no row (the page shows zeros)
+    assert got == {date(2022, 12, 31): (4, 3, 1), date(2022, 11, 30): (2, 1, 0)}
+
+
+def test_backlog_days_equals_hazard_flags_as_of_each_day():
+    # backlog_days writes hazard_flags' conditions on a day column; on the demo ledger they must agree
+    from board import demo_store, metrics
+    from board.store import Store
+
+    con = db.connect(Store(demo_store.ensure()).state(), materialise=True)
+    now = metrics.default_as_of(con)
+    days = [date(2024, 2, 29), date(2025, 6, 30), date(2025, 12, 31), now]
+    df = db.run(con, "backlog_days", days=days).set_index("day")
+    for day in days:
+        flags = con.execute("""
+            select count(*) filter (where known and not is_rectified),
+                   count(*) filter (where known and is_overdue),
+                   count(*) filter (where known and is_rectified and not is_closed)
+            from hazard_flags($d, $d, $d)""", {"d": day}).fetchone()
+        assert tuple(df.loc[pd.Timestamp(day)]) == flags, day
 
 
 def test_overdue_ageing_puts_each_overdue_hazard_in_one_bucket(con):

@@ -255,3 +255,11 @@ def test_league_opens_the_town_page(core):
     at.button(key="open-town").click().run()
     assert not at.exception
     assert at.selectbox(key="town_pick").value == code
+
+
+def test_backlog_trend_ends_with_todays_overdue_backlog(core):
+    from board import data
+    trend = data.backlog_trend(core["period"])
+    assert len(trend) == 12 and trend["as_of"].iloc[-1] == core["as_of"]
+    assert trend["overdue"].iloc[-1] == district(core)["backlog_overdue"]
+    assert list(trend["month"]) == [core["period"].shift(-k).code for k in range(11, -1, -1)]

@@ -28,7 +28,7 @@ from board.store import Store
 
 RESULTS = ROOT / "bench" / "results"
 # Query files that need more than a period and an as-of date (registered tables) are not page queries.
-PAGE_PARAMS = {"start", "end", "as_of", "last_start", "last_end", "fast"}
+PAGE_PARAMS = {"start", "end", "as_of", "last_start", "last_end", "fast", "limit"}
 TARGET_P95_S = 0.3
 TARGET_RATIO = 10.0
 TARGET_INGEST_ROWS_S = 100_000
@@ -152,7 +152,8 @@ def measure_queries(result: dict, store: Store, runs: int, peer: bool, peer_runs
     timings = {}
     for kind, p in periods.items():
         params = {"start": p.start, "end": p.end, "as_of": as_of, "last_start": p.year_earlier().start,
-                  "last_end": p.year_earlier().end, "fast": metrics.rollup_applies(con, as_of)}
+                  "last_end": p.year_earlier().end, "fast": metrics.rollup_applies(con, as_of),
+                  "limit": None}  # lists in full, as the notice and the downloads ask for them
         ops = {"metrics.league": lambda p=p: metrics.league(con, p, as_of, definitions),
                # what the map page runs: the tally, then points or grid cells (board/maps.py)
                "map": lambda p=p: maps.draw(lambda name, **kw: db.run(con, name, **kw),
@@ -204,7 +205,8 @@ def app_probe(store_path: str) -> None:
         p = metrics.period_of(as_of, kind)
         metrics.league(con, p, as_of, definitions)
         params = {"start": p.start, "end": p.end, "as_of": as_of, "last_start": p.year_earlier().start,
-                  "last_end": p.year_earlier().end, "fast": metrics.rollup_applies(con, as_of)}
+                  "last_end": p.year_earlier().end, "fast": metrics.rollup_applies(con, as_of),
+                  "limit": None}  # lists in full, as the notice and the downloads ask for them
         for name in page_queries():
             db.run(con, name, **{k: v for k, v in params.items() if k in db.parameters(name)})
         maps.draw(lambda name, **kw: db.run(con, name, **kw),

@@ -271,6 +271,7 @@ def rank_history(town_code: str, period: metrics.Period, n: int = 12) -> pd.Data
 
 
 MAP_POINTS = maps.MAP_POINTS
+OVERDUE_ROWS = 1_000  # the overdue list on screen: the worst ones; the download has them all
 filter_points = maps.filter_rows
 
 
@@ -284,10 +285,21 @@ def map_hazards(period: metrics.Period, *, cell: float = 0.005, **chosen) -> tup
     return maps.draw(query, hazard_tally(period), period.start, period.end, as_of(), cell=cell, **chosen)
 
 
-def overdue_list(town_code: str | None = None) -> pd.DataFrame:
-    """Every hazard overdue as of the ledger's now (optionally one town's), most days overdue first."""
-    df = query("overdue_list", as_of=as_of())
-    return df if town_code is None else df[df["town_code"] == town_code].reset_index(drop=True)
+def overdue_list(town_code: str | None = None, limit: int | None = None) -> pd.DataFrame:
+    """The hazards overdue as of the ledger's now (optionally one town's), most days overdue first;
+    the first `limit` of them (None: all)."""
+    if town_code is None:
+        return query("overdue_list", as_of=as_of(), limit=limit)
+    df = query("overdue_list", as_of=as_of(), limit=None)
+    df = df[df["town_code"] == town_code].reset_index(drop=True)
+    return df if limit is None else df.head(limit)
+
+
+def overdue_list_later():
+    """A callable giving every hazard overdue as of now for the store state shown now: deferred downloads
+    run on a thread without the session, so the state is fixed here."""
+    key, params = _key(state()), tuple(sorted({"as_of": as_of(), "limit": None}.items()))
+    return lambda: _query(*key, "overdue_list", params)
 
 
 def backlog_trend(period: metrics.Period, n: int = 12) -> pd.DataFrame:

@@ -80,7 +80,7 @@ def build(con, period: metrics.Period, definitions: dict, as_of: date | None = N
     number = notice_number(con, period)
     aired = db.run(con, "notice_aired", start=period.start, end=period.end, as_of=as_of, notice_no=number)
     # the notice lists the overdue backlog town by town, most overdue first
-    overdue = db.run(con, "overdue_list", as_of=as_of).sort_values(
+    overdue = db.run(con, "overdue_list", as_of=as_of, limit=None).sort_values(
         ["town_code", "overdue_days", "hazard_id"], ascending=[True, False, True], ignore_index=True)
     esc = overdue.copy()
     esc["suggested"] = [suggested_level(int(d)) for d in esc["overdue_days"]]

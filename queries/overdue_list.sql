@@ -1,4 +1,5 @@
--- One row per hazard overdue as of $as_of (found on or before it, not rectified, deadline passed), worst first.
+-- One row per hazard overdue as of $as_of (found on or before it, not rectified, deadline passed), worst first;
+-- the first $limit of them (null: all).
 select
     f.hazard_id,
     f.town_code,
@@ -18,3 +19,4 @@ from hazard_flags($as_of, $as_of, $as_of) f
 left join towns t using (town_code)
 where f.known and f.is_overdue
 order by f.overdue_days desc, f.hazard_id
+limit $limit

@@ -87,7 +87,7 @@ def test_hazard_cells_count_each_status_in_each_grid_cell(con):
 
 
 def test_overdue_list_is_every_overdue_hazard_as_of_d_most_days_first(con):
-    df = db.run(con, "overdue_list", as_of=date(2022, 12, 31))
+    df = db.run(con, "overdue_list", as_of=date(2022, 12, 31), limit=None)
     # h9: 12-31 − 08-13 = 140 days; h5: 12-31 − 11-30 = 31; h4: 12-31 − 12-15 = 16
     assert list(df["hazard_id"]) == ["h9", "h5", "h4"]
     assert list(df["overdue_days"]) == [140, 31, 16]

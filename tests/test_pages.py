@@ -263,3 +263,15 @@ def test_backlog_trend_ends_with_todays_overdue_backlog(core):
     assert len(trend) == 12 and trend["as_of"].iloc[-1] == core["as_of"]
     assert trend["overdue"].iloc[-1] == district(core)["backlog_overdue"]
     assert list(trend["month"]) == [core["period"].shift(-k).code for k in range(11, -1, -1)]
+
+
+def test_progress_shows_the_longest_overdue_first_and_says_how_many_there_are(core, monkeypatch):
+    from board import data
+    monkeypatch.setattr(data, "OVERDUE_ROWS", 50)
+    at = open_page("progress")
+    overdue = next(d.value for d in at.dataframe if "逾期天数" in d.value.columns and "隐患编号" in d.value.columns)
+    assert len(overdue) == 50
+    everything = db.run(core["con"], "overdue_list", as_of=core["as_of"], limit=None)
+    assert list(overdue["隐患编号"]) == list(everything["hazard_id"].head(50))
+    total = f"{district(core)['backlog_overdue']:,}"
+    assert any(f"截至日仍逾期 {total} 条" in c.value and "50 条" in c.value for c in at.caption)

@@ -171,6 +171,9 @@ EN = {
     "还没有保存过版本；现在使用的是系统自带的默认定义。": "No saved version yet; the built-in default definitions are in use.",
     "还没有上传过边界，地图使用示意边界。": "No boundaries uploaded yet; the map uses schematic boundaries.",
     "会议模式": "Meeting mode",
+    "截至日仍逾期 {total} 条，这里显示逾期最久的 {shown} 条；完整清单请下载。":
+        "{total} hazards are overdue as of the date; the {shown} overdue longest are shown here. "
+        "Download the full list.",
     "晾晒通报": "Airing notice",
 }
 
@@ -182,3 +185,8 @@ def lang() -> str:
 def t(text: str) -> str:
     """The text in the viewer's language (Chinese is the key and the fallback)."""
     return EN.get(text, text) if lang() == "en" else text
+
+
+def fixed():
+    """t for the viewer's language now, usable where there is no session (a deferred download's thread)."""
+    return (lambda text: EN.get(text, text)) if lang() == "en" else (lambda text: text)

@@ -69,14 +69,17 @@ def chart(fig, key: str | None = None) -> None:
 
 
 def downloads(df, name: str, key: str) -> None:
-    """CSV and XLSX buttons for a table (through board/export: formulas neutralised).
+    """CSV and XLSX buttons for a table, or for what a callable returns (through board/export: formulas
+    neutralised).
 
     The files are made when a button is clicked, not on every rerun: an XLSX of a 10M-row ledger's
     86,000 overdue hazards takes seconds, and most reruns download nothing.
     """
+    frame = df if callable(df) else (lambda: df)
     a, b, _ = st.columns([1, 1, 6])
-    a.download_button(t("下载 CSV"), lambda: export.to_csv_bytes(df), f"{name}.csv", "text/csv", key=f"{key}-csv")
-    b.download_button(t("下载 Excel"), lambda: export.to_xlsx_bytes(df, name), f"{name}.xlsx",
+    a.download_button(t("下载 CSV"), lambda: export.to_csv_bytes(frame()), f"{name}.csv", "text/csv",
+                      key=f"{key}-csv")
+    b.download_button(t("下载 Excel"), lambda: export.to_xlsx_bytes(frame(), name), f"{name}.xlsx",
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx")
 
 

@@ -4,7 +4,7 @@ the escalation ladder, recurrences, aired problems by notice, leader-owned items
 import streamlit as st
 
 from board import charts, data
-from ui import shell
+from ui import i18n, shell
 from ui.format import count, rate, table
 from ui.i18n import t
 
@@ -92,12 +92,20 @@ else:
     shell.downloads(leader_table, f"包案隐患_{period.code}", "leaders")
 
 st.header(t("逾期隐患清单"))
-st.caption(t("截至日仍逾期的全部隐患，点击表头排序。"))
-overdue = data.overdue_list()
-overdue_table = table(overdue, [("town_name", "镇街", "text"), ("unit_name", "责任主体", "text"),
-                                ("category", "类别", "translate"), ("severity", "等级", "translate"),
-                                ("overdue_days", "逾期天数", "count"), ("department", "责任部门", "text"),
-                                ("escalation", "督办层级", "escalation"), ("leader", "包案领导", "text"),
-                                ("deadline", "整改期限", "date"), ("hazard_id", "隐患编号", "text")], t)
+OVERDUE_COLUMNS = [("town_name", "镇街", "text"), ("unit_name", "责任主体", "text"),
+                   ("category", "类别", "translate"), ("severity", "等级", "translate"),
+                   ("overdue_days", "逾期天数", "count"), ("department", "责任部门", "text"),
+                   ("escalation", "督办层级", "escalation"), ("leader", "包案领导", "text"),
+                   ("deadline", "整改期限", "date"), ("hazard_id", "隐患编号", "text")]
+total = int(district["backlog_overdue"])
+shown = data.OVERDUE_ROWS
+overdue_table = table(data.overdue_list(limit=shown), OVERDUE_COLUMNS, t)
+if total > shown:
+    # tens of thousands of rows help nobody on screen and cost seconds to send; the download has them all
+    st.caption(t("截至日仍逾期 {total} 条，这里显示逾期最久的 {shown} 条；完整清单请下载。")
+               .format(total=f"{total:,}", shown=f"{shown:,}"))
+else:
+    st.caption(t("截至日仍逾期的全部隐患，点击表头排序。"))
 st.dataframe(overdue_table, hide_index=True, width="stretch", height=520, key="overdue-list")
-shell.downloads(overdue_table, "逾期隐患清单", "overdue")
+everything, fixed_t = data.overdue_list_later(), i18n.fixed()
+shell.downloads(lambda: table(everything(), OVERDUE_COLUMNS, fixed_t), "逾期隐患清单", "overdue")

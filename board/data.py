@@ -270,7 +270,6 @@ def rank_history(town_code: str, period: metrics.Period, n: int = 12) -> pd.Data
     return out
 
 
-MAP_POINTS = maps.MAP_POINTS
 OVERDUE_ROWS = 1_000  # the overdue list on screen: the worst ones; the download has them all
 filter_points = maps.filter_rows
 

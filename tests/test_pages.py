@@ -207,7 +207,7 @@ def test_map_merges_points_into_grid_cells_above_the_cap_and_keeps_the_counts(co
     assert sum(row["w"] for layer in cells for row in layer["data"]) == dist["found"]  # nothing lost
     assert sum(row["w"] for row in next(l for l in cells if l["id"] == "points-逾期")["data"]) == dist["overdue"]
     assert metric(at, "地图上的隐患") == count(dist["found"])
-    assert any("网格合并" in c.value for c in at.caption)
+    assert any("网格合并" in c.value and "隐患超过 100 个" in c.value for c in at.caption)  # the cap in force
 
 
 # -- 整改进度 ------------------------------------------------------------------------

@@ -3,7 +3,7 @@ status (sized by severity) or as hexagons, with filters and a legend."""
 
 import streamlit as st
 
-from board import charts, data
+from board import charts, data, maps
 from ui import shell
 from ui.format import count, number, rate
 from ui.i18n import t
@@ -63,7 +63,7 @@ if boundaries is None:
     st.warning(t("尚未上传镇街边界，地图只显示隐患点位。"))
 if drawn_as == "cells":
     st.caption(t("隐患超过 {n} 个，按约 500 米网格合并显示：圆越大隐患越多，悬停看数量；用筛选缩小范围可看到每个点位。")
-               .format(n=f"{data.MAP_POINTS:,}"))
+               .format(n=f"{maps.MAP_POINTS:,}"))
 
 shown = data.status_counts(data.filter_points(tally, **chosen))
 cols = st.columns(6)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import getpass
 import json
 import os
@@ -12,7 +11,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from board import db, definitions as defs, metrics
+from board import db, definitions as defs, metrics, vocab
 from board.errors import Rejected
 from board.store import Store, default_path, shown
 
@@ -67,11 +66,10 @@ def parser() -> argparse.ArgumentParser:
     store_arg(sp)
     sp.set_defaults(func=cmd_rollback)
 
-    # report (board/report.py), bench (board/bench.py) and user (board/auth.py) add their own
+    # report (render/report.py), bench (tools/bench.py) and user (board/auth.py) add their own
     # arguments through a register(subparsers) function in their modules.
-    for module in ("report", "bench", "auth"):
-        if importlib.util.find_spec(f"board.{module}"):
-            importlib.import_module(f"board.{module}").register(sub)
+    for module in ("render.report", "tools.bench", "board.auth"):
+        importlib.import_module(module).register(sub)
 
     sp = sub.add_parser("demo", help="生成示例区县（示例数据）")
     sp.add_argument("--rows", type=int, help="隐患台账行数（用于压力测试）")
@@ -89,7 +87,7 @@ def read_store(explicit: Path | None) -> Store:
     """The store to read: --store, else BOARD_STORE/data/store, else the demo district."""
     store, is_demo = shown(explicit)
     if is_demo:
-        from board import demo_store
+        from tools import demo_store
         demo_store.ensure(store.path)
     return store
 
@@ -148,7 +146,7 @@ def _metrics_text(r: dict) -> str:
         ch = t["rank_change"]
         ch = "—" if ch is None else ("▲%d" % ch if ch > 0 else "▼%d" % -ch if ch < 0 else "0")
         score = "—" if t["score"] is None else f"{t['score']:.2f}"
-        lines.append(f"{t['rank'] or '—':>4} {ch:>4}  {score:>6}  {metrics.TIERS.get(t['tier'], '—')}   {t['town_name']}")
+        lines.append(f"{t['rank'] or '—':>4} {ch:>4}  {score:>6}  {vocab.TIERS.get(t['tier'], '—')}   {t['town_name']}")
     return "\n".join(lines)
 
 
@@ -181,7 +179,7 @@ def cmd_rollback(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from board import demo_store
+    from tools import demo_store
 
     path = demo_store.ensure(args.out, rows=args.rows, rebuild=not args.if_missing)
     print(f"示例数据仓库：{path}")

@@ -7,6 +7,7 @@ files cannot take parameters, so they read from plainly named sources
 
 from __future__ import annotations
 
+import graphlib
 import hashlib
 import os
 import re
@@ -20,18 +21,58 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from board import ROOT
+from board import ROOT, vocab
 from board.schema import DATASETS, arrow_schema
 from board.store import State
 
 QUERIES = ROOT / "queries"
 # Offline (DESIGN §5): never fetch an extension at run time.
 CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-# Views in dependency order: stg_* rename and cast, the rest keep the latest row per key.
-VIEWS = ("stg_towns", "stg_hazards", "stg_inspections", "stg_indicators",
-         "towns", "hazards", "hazard_recurrence", "inspections", "indicators", "ledger_rollup")
-NEEDS_MACROS = "ledger_rollup"  # the first view that reads a macro
+# The layers as the data flows: staging renames and casts, current keeps the latest row per key, derived
+# adds recurrence and rollups; macros are table functions. A page query is a file directly under queries/.
+LAYERS = ("staging", "current", "derived", "macros")
+# Materialised once per store version in the cache file (the rest stay views over them).
 MATERIALISED = ("towns", "hazards", "hazard_recurrence", "inspections", "indicators", "ledger_rollup")
+
+
+@lru_cache(maxsize=None)
+def objects() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """Every view and macro as (name, layer, what it reads), in an order where each comes after what it
+    reads: from the `-- reads:` header line of each file, never a hand-kept list."""
+    declared = {}
+    for layer in LAYERS:
+        for f in sorted((QUERIES / layer).glob("*.sql")):
+            line = next((ln for ln in f.read_text("utf-8").splitlines() if ln.startswith("-- reads:")), None)
+            if line is None:
+                raise ValueError(f"{f.relative_to(ROOT)} has no '-- reads:' line")
+            declared[f.stem] = (layer, tuple(r.strip() for r in line.split(":", 1)[1].split(",") if r.strip()))
+    order = graphlib.TopologicalSorter()
+    for name in sorted(declared):  # sorted: one order on every machine
+        order.add(name, *(r for r in declared[name][1] if r in declared))
+    return tuple((name, *declared[name]) for name in order.static_order())
+
+
+def _create_objects(con, materialise: bool, cached: bool, temp_views: bool = False) -> None:
+    """Create the views and macros in dependency order (a macro binds the tables it reads when created)."""
+    for name, layer, _ in objects():
+        if layer == "macros":
+            con.execute(sql(name))
+        elif cached and name in MATERIALISED:
+            con.execute(f"create view {name} as select * from cache.{name}")  # our own names, not data
+        elif materialise and name in MATERIALISED:
+            con.execute(f"create table {name} as {_materialised_sql(name)}")
+        else:
+            con.execute(f"create {'temp view' if temp_views else 'view'} {name} as {sql(name)}")
+
+
+def _bind_vocabulary(con) -> None:
+    """The one-row table `vocabulary`: the board's words (board/vocab.py) as the SQL reads them, bound as
+    parameters, never spliced in. A table, not session variables: every cursor of the connection sees it."""
+    words = vocab.sql_words()
+    types = {str: "varchar", int: "integer"}
+    columns = ", ".join(
+        f"${k}::{types[type(v[0])] + '[]' if isinstance(v, list) else types[type(v)]} as {k}" for k, v in words.items())
+    con.execute(f"create table vocabulary as select {columns}", words)  # names are ours, values bound
 
 
 def cache_folder(store_root: Path) -> Path:
@@ -61,14 +102,8 @@ def connect(state: State, *, materialise: bool = False, threads: int | None = No
         # DuckDB keeps what it read in its buffer pool up to 80% of RAM: an app process reached 9 GB on a
         # 10M ledger. The cache file is on disk and read-only, so evicting costs only a re-read.
         con.execute(f"set memory_limit = '{_memory_limit()}'")
-    for view in VIEWS:
-        if view == NEEDS_MACROS:
-            _macros(con)
-        if cached and view in MATERIALISED:
-            con.execute(f"create view {view} as select * from cache.{view}")  # our own names, not data
-        else:
-            kind = "table" if materialise and view in MATERIALISED else "view"
-            con.execute(f"create {kind} {view} as {_materialised_sql(view) if kind == 'table' else sql(view)}")
+    _bind_vocabulary(con)
+    _create_objects(con, materialise, bool(cached))
     return con
 
 
@@ -76,13 +111,6 @@ def _memory_limit() -> str:
     """BOARD_DUCKDB_MEMORY (e.g. 1GB, 512MB) for a reading connection; 1GB when unset or malformed."""
     value = os.environ.get("BOARD_DUCKDB_MEMORY", "").strip()
     return value if re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", value, flags=re.I) else "1GB"
-
-
-def _macros(con) -> None:
-    # a macro binds the tables it reads when it is created: after hazards and hazard_recurrence exist,
-    # before ledger_rollup, which reads hazard_flags
-    for macro in sorted((QUERIES / "macros").glob("*.sql")):
-        con.execute(macro.read_text("utf-8"))
 
 
 def _raw_views(con, state: State) -> None:
@@ -103,8 +131,9 @@ def _materialised_sql(view: str) -> str:
 
 def _cache(state: State) -> Path | None:
     """The per-version DuckDB file of the materialised tables, built if missing (None if it cannot be)."""
-    macros = [m.read_text("utf-8") for m in sorted((QUERIES / "macros").glob("*.sql"))]
-    tag = hashlib.sha256("\n".join([*(sql(v) for v in VIEWS), *macros]).encode()).hexdigest()[:12]
+    # the tag changes with any view, macro or word the SQL reads, so a changed definition rebuilds
+    text = [*(sql(name) for name, _, _ in objects()), repr(sorted(vocab.sql_words().items()))]
+    tag = hashlib.sha256("\n".join(text).encode()).hexdigest()[:12]
     folder = cache_folder(state.root)
     target = folder / f"v{state.seq:06d}-{tag}.duckdb"
     if target.exists():
@@ -115,11 +144,8 @@ def _cache(state: State) -> Path | None:
         build = duckdb.connect(str(tmp), config=CONFIG)
         try:
             _raw_views(build, state)
-            for view in VIEWS:
-                if view == NEEDS_MACROS:
-                    _macros(build)
-                kind = "table" if view in MATERIALISED else "temp view"
-                build.execute(f"create {kind} {view} as {_materialised_sql(view) if kind == 'table' else sql(view)}")
+            _bind_vocabulary(build)
+            _create_objects(build, materialise=True, cached=False, temp_views=True)
             build.execute("checkpoint")
         finally:
             build.close()
@@ -150,11 +176,12 @@ def _prune(folder: Path, keep: Path, versions: int = 4) -> None:
 
 @lru_cache(maxsize=None)
 def sql(name: str) -> str:
-    """The text of a query file (views live in queries/views)."""
-    path = QUERIES / f"{name}.sql"
-    if not path.exists():
-        path = QUERIES / "views" / f"{name}.sql"
-    return path.read_text("utf-8").strip().rstrip(";")
+    """The text of a query file: a page query (queries/<name>.sql) or a view or macro of a layer."""
+    for folder in ("", *LAYERS):
+        path = QUERIES / folder / f"{name}.sql"
+        if path.exists():
+            return path.read_text("utf-8").strip().rstrip(";")
+    raise FileNotFoundError(f"no query {name} in queries/")
 
 
 @lru_cache(maxsize=None)

@@ -24,7 +24,6 @@ METRICS = ("found", "rectified", "rectification_rate", "closed", "closure_rate",
            "on_time_rate", "overdue", "overdue_days_total", "overdue_days_max", "overdue_per_10k",
            "backlog_overdue", "recurred", "recurrence_rate", "aired", "aired_closed",
            "aired_closure_rate", "inspections", "points_checked", "hazards_found_by_inspection")
-TIERS = {"green": "绿", "yellow": "黄", "red": "红"}
 
 
 # -- periods ----------------------------------------------------------------------

@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from board.vocab import ESCALATIONS, SEVERITIES, STATUSES  # noqa: F401  (the ingest checks values against them)
+
 
 @dataclass(frozen=True)
 class Column:
@@ -86,9 +88,6 @@ INDICATORS = Dataset("indicators", "结果指标（月度）", ("month", "town",
 
 DATASETS = {d.name: d for d in (TOWNS, HAZARDS, INSPECTIONS, INDICATORS)}
 
-SEVERITIES = ("一般", "较大", "重大")
-ESCALATIONS = {"无": 0, "提醒": 1, "警示": 2, "执法": 3}
-STATUSES = ("已销号", "已整改待销号", "逾期", "整改中")
 
 _ARROW = {
     "text": pa.string(), "prose": pa.string(), "town": pa.string(), "severity": pa.string(),

@@ -1,4 +1,4 @@
--- One row per responsible department (责任部门; empty as '未填写'): the ledger metrics of DESIGN §3 for the
+-- One row per responsible department (责任部门; empty as '未填写', board/vocab.py): the ledger metrics of DESIGN §3 for the
 -- hazards found in the period [$start, $end], as of $as_of, with the same definitions as ledger_metrics.
 -- With $fast the counts are summed from ledger_rollup (exact only as of its own date, see ledger_metrics).
 with flagged as (
@@ -6,7 +6,7 @@ with flagged as (
 ),
 counted as (
     select
-        coalesce(nullif(department, ''), '未填写')              as department,
+        coalesce(nullif(department, ''), v.unfilled)             as department,
         count(*) filter (where in_cohort)                       as found,
         count(*) filter (where in_cohort and is_rectified)      as rectified,
         count(*) filter (where in_cohort and is_closed)         as closed,
@@ -17,7 +17,7 @@ counted as (
         count(*) filter (where in_cohort and is_recurred)       as recurred,
         count(*) filter (where in_cohort and is_aired)          as aired,
         count(*) filter (where in_cohort and is_aired and is_closed) as aired_closed
-    from flagged
+    from flagged, vocabulary v
     group by 1
 ),
 summed as (

@@ -8,8 +8,8 @@ select
     avg(f.lon)                              as lon,
     avg(f.lat)                              as lat,
     count(*)                                as hazards,
-    count(*) filter (where f.severity = '重大') as major
+    count(*) filter (where f.severity = v.severity_major) as major
 from map_hazards($start, $end, $as_of, $towns::varchar[], $statuses::varchar[], $severities::varchar[],
-                 $categories::varchar[], $sources::varchar[]) f
+                 $categories::varchar[], $sources::varchar[]) f, vocabulary v
 group by all
 order by cell_x, cell_y, f.status

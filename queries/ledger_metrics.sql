@@ -85,7 +85,8 @@ places as (
     select false as is_district, town_code, town_name, population from towns
     union all
     -- per 10,000 residents only when every town's population is known
-    select true, null, '全区', case when count(population) = count(*) then sum(population) end from towns
+    select true, null, any_value(v.district_name), case when count(population) = count(*) then sum(population) end
+    from towns, vocabulary v
 )
 select
     p.is_district,

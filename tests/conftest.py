@@ -39,3 +39,10 @@ d = date.fromisoformat
 @pytest.fixture
 def store(tmp_path) -> Store:
     return Store(tmp_path / "store")
+
+
+def page_path(name: str) -> str:
+    """A page's file relative to app.py (pages/<audience>/<name>.py), as st.switch_page takes it."""
+    found = sorted((ROOT / "pages").glob(f"*/{name}.py"))
+    assert len(found) == 1, f"page {name}: {found}"
+    return str(found[0].relative_to(ROOT))

@@ -15,6 +15,7 @@ from board.ingest import ingest
 from board.store import Store
 from test_ingest import GOOD, HEADER, TOWNS_CSV, csv as ledger_csv, xlsx_bytes
 from test_store import snapshot as all_files
+from conftest import page_path
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -44,7 +45,7 @@ def app(page: str | None = None, analyst: str | None = "tester") -> AppTest:
         at.session_state["analyst"] = analyst
     at.run()
     if page:
-        at.switch_page(f"views/{page}.py").run()
+        at.switch_page(page_path(page)).run()
     assert not at.exception, at.exception
     return at
 
@@ -225,7 +226,7 @@ def two_batches(store):
 
 
 def found_on_overview(at: AppTest) -> str:
-    at.switch_page("views/overview.py").run()
+    at.switch_page(page_path("overview")).run()
     assert not at.exception, at.exception
     return next(m.value for m in at.metric if m.label == "发现隐患")
 
@@ -246,12 +247,12 @@ def test_rollback_asks_first_then_changes_the_figures(two_batches):
 def test_as_of_view_shows_an_earlier_state_until_back_to_now(two_batches):
     at = app("overview")
     assert found_on_overview(at) == "4"
-    at.switch_page("views/batches.py").run()
+    at.switch_page(page_path("batches")).run()
     at.selectbox(key="batch_chosen").set_value("b0002")
     at.button(key="batch_view").click().run()
     assert at.session_state["as_of_seq"] == 2 and "b0002" in at.warning[0].value
     assert found_on_overview(at) == "3"                                      # as of b0002: H1–H3
-    at.switch_page("views/batches.py").run()
+    at.switch_page(page_path("batches")).run()
     at.button(key="batches_return").click().run()
     assert found_on_overview(at) == "4"
 
@@ -302,12 +303,12 @@ def test_definitions_validated_saved_and_restored(store):
 def test_viewer_cannot_reach_analyst_pages(store, page):
     at = app(analyst=None)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page(f"views/{page}.py")
+        at.switch_page(page_path(page))
 
 
 @pytest.mark.parametrize("page", ["upload", "batches", "definitions", "boundaries"])
 def test_analyst_page_run_directly_without_login_shows_nothing(store, page):
-    at = AppTest.from_file(str(ROOT / "views" / f"{page}.py"), default_timeout=30).run()
+    at = AppTest.from_file(str(ROOT / page_path(page)), default_timeout=30).run()
     assert not at.exception
     assert not at.file_uploader and not at.button and not at.dataframe
 
@@ -324,15 +325,15 @@ def test_login_and_logout(store, monkeypatch):
     at.get("form_submit_button")[0].click().run()
     assert at.session_state["analyst"] == "王分析"
     at.run()                                              # the router rebuilds the navigation for an analyst
-    at.switch_page("views/upload.py").run()                                  # now in the navigation
+    at.switch_page(page_path("upload")).run()                                  # now in the navigation
     assert at.file_uploader
-    at.switch_page("views/login.py").run()
+    at.switch_page(page_path("login")).run()
     assert "王分析" in at.text[0].value
     at.button(key="logout").click().run()
     assert "analyst" not in at.session_state
     at.run()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("views/upload.py")                     # gone from the navigation again
+        at.switch_page(page_path("upload"))                     # gone from the navigation again
 
 
 def test_repeated_failed_logins_are_slowed_down(store, monkeypatch):

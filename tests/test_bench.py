@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from board import bench
+from tools import bench
 from board.cli import main
 
 

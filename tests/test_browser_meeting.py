@@ -19,7 +19,7 @@ DRAWN = {"全区概况": '[data-testid="stMetricValue"]', "镇街排名": PLOTLY
 @pytest.fixture(scope="module")
 def meeting(tmp_path_factory):
     """A copy of the demo district as the served store, so that a test can commit a batch into it."""
-    from board import demo_store
+    from tools import demo_store
 
     store = tmp_path_factory.mktemp("meeting") / "store"
     shutil.copytree(demo_store.ensure(), store)

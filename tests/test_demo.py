@@ -8,7 +8,7 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from board import demo
+from tools import demo
 
 FIRST, LAST = pd.Timestamp("2023-11-01"), pd.Timestamp("2026-10-31")
 

@@ -5,7 +5,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from board.export import neutralise, to_csv_bytes, to_xlsx_bytes
+from render.export import neutralise, to_csv_bytes, to_xlsx_bytes
 
 NASTY = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "正常文本", "<img src=x onerror=alert(1)>"]
 

@@ -308,7 +308,7 @@ def test_rollup_gives_the_same_figures_as_counting_the_hazards(ledger_store, mat
 
 
 def test_rollup_equals_counting_on_every_demo_period():
-    from board import demo_store
+    from tools import demo_store
     from board.store import Store
 
     store = Store(demo_store.ensure())
@@ -326,7 +326,7 @@ def test_rollup_equals_counting_on_every_demo_period():
 
 def test_the_same_ledger_gives_the_same_index_to_the_last_digit():
     # float sums in parallel threads once moved scores in the 14th digit from one run to the next
-    from board import demo_store
+    from tools import demo_store
     from board.store import Store
 
     store = Store(demo_store.ensure())

@@ -105,7 +105,8 @@ def test_backlog_days_counts_open_overdue_and_rectified_not_closed_on_each_day(c
 
 def test_backlog_days_equals_hazard_flags_as_of_each_day():
     # backlog_days writes hazard_flags' conditions on a day column; on the demo ledger they must agree
-    from board import demo_store, metrics
+    from board import metrics
+    from tools import demo_store
     from board.store import Store
 
     con = db.connect(Store(demo_store.ensure()).state(), materialise=True)

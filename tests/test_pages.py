@@ -7,14 +7,14 @@ from streamlit.testing.v1 import AppTest
 
 from board import db, definitions as defs, metrics
 from board.store import Store, demo_path
-from conftest import ROOT
-from ui.format import count, number, rate
+from conftest import ROOT, page_path
+from render.format import count, number, rate
 
 
 @pytest.fixture(scope="module")
 def core():
     """The demo district as the core computes it: connection, latest month, as-of, definitions."""
-    from board import demo_store
+    from tools import demo_store
     store = Store(demo_store.ensure())
     state = store.state()
     con = db.connect(state)
@@ -35,7 +35,7 @@ def open_page(page: str | None = None, **query) -> AppTest:
         at.query_params[k] = v
     at.run()
     if page:
-        at.switch_page(f"views/{page}.py")
+        at.switch_page(page_path(page))
         at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -258,7 +258,7 @@ def test_league_opens_the_town_page(core):
 
 
 def test_backlog_trend_ends_with_todays_overdue_backlog(core):
-    from board import data
+    from ui import data
     trend = data.backlog_trend(core["period"])
     assert len(trend) == 12 and trend["as_of"].iloc[-1] == core["as_of"]
     assert trend["overdue"].iloc[-1] == district(core)["backlog_overdue"]
@@ -266,7 +266,7 @@ def test_backlog_trend_ends_with_todays_overdue_backlog(core):
 
 
 def test_progress_shows_the_longest_overdue_first_and_says_how_many_there_are(core, monkeypatch):
-    from board import data
+    from ui import data
     monkeypatch.setattr(data, "OVERDUE_ROWS", 50)
     at = open_page("progress")
     overdue = next(d.value for d in at.dataframe if "逾期天数" in d.value.columns and "隐患编号" in d.value.columns)

@@ -9,7 +9,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from board import cli, db, definitions as defs, meeting_charts as mc, metrics, report
+from board import cli, db, definitions as defs, metrics, vocab
+from render import meeting_charts as mc, report
 from board.store import Store
 from conftest import commit, d
 
@@ -18,7 +19,7 @@ OCT = metrics.parse_period("2026-10")
 
 @pytest.fixture(scope="module")
 def demo():
-    from board import demo_store
+    from tools import demo_store
 
     store = Store(demo_store.ensure())
     state = store.state()
@@ -68,7 +69,7 @@ def test_notice_prints_every_towns_rank_change_index_and_tier_as_the_league(demo
     body = text(notice_pdf)
     for t in demo["towns"].itertuples():
         line = re.search(rf"^\s*{t.rank}\s+{re.escape(mc.change_text(t.rank_change))}\s+{re.escape(t.town_name)}"
-                         rf"\s+{t.score:.2f}\s+{metrics.TIERS[t.tier]}\s+{t.found}\s", body, re.M)
+                         rf"\s+{t.score:.2f}\s+{vocab.TIERS[t.tier]}\s+{t.found}\s", body, re.M)
         assert line, f"{t.town_name}: rank {t.rank}, index {t.score:.2f} not printed"
 
 
@@ -147,7 +148,7 @@ def test_notice_number_counts_months_since_the_first_when_the_ledger_has_none(sm
 
 
 def test_suggested_level_by_days_overdue():
-    assert [report.suggested_level(x) for x in (1, 10, 11, 30, 31)] == [1, 1, 2, 2, 3]
+    assert [vocab.suggested_level(x) for x in (1, 10, 11, 30, 31)] == [1, 1, 2, 2, 3]
 
 
 def test_escalation_falls_due_only_below_the_suggested_level(small):

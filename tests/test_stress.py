@@ -1,11 +1,11 @@
 """Crash safety at CI size: SIGKILL the real CLI ingest at random points; readers during an ingest.
 
-The full-size runs (50 kills) are `python -m board bench --crash-trials 50`; see bench/crash.py.
+The full-size runs (50 kills) are `python -m board bench --crash-trials 50`; see tools/crash.py.
 """
 
 import pytest
 
-from bench import crash
+from tools import crash
 
 
 TRIALS = 20

@@ -1,1 +1,1 @@
-"""Shared Streamlit frame and widgets for the pages (layout only; data comes from board.data)."""
+"""The Streamlit seam beside the pages: cached data access (data), the frame (shell), i18n, login state."""

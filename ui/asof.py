@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from board import data
+from ui import data
 from ui.i18n import t
 
 KEY = "as_of_seq"

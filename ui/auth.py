@@ -36,3 +36,15 @@ def login(name: str, password: str) -> str | None:
 def logout() -> None:
     for k in (KEY, "as_of_seq"):
         st.session_state.pop(k, None)
+
+
+def page(title: str) -> str:
+    """The analyst page preamble: the analyst's name, after the page title; a session without a login sees
+    nothing (app.py routes only analysts here, but a stray session must stop before any widget)."""
+    from ui.i18n import t
+
+    name = user()
+    if not name:
+        st.stop()
+    st.title(t(title))
+    return name

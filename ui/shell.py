@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from board import charts, data, export, metrics
+from board import metrics
+from render import charts, export
+from ui import data
 from ui.i18n import lang, t
 
 KINDS = {"month": "月", "quarter": "季", "half": "半年", "year": "年"}
@@ -63,6 +65,15 @@ def header(title: str) -> metrics.Period | None:
     return p
 
 
+def page(title: str) -> metrics.Period:
+    """The leaders' page preamble: header(title), and a page that stops with 暂无数据 when no period has data."""
+    p = header(title)
+    if p is None:
+        st.info(t("暂无数据"))
+        st.stop()
+    return p
+
+
 def chart(fig, key: str | None = None) -> None:
     """A plotly figure across the page, without the plotly logo or any link out."""
     st.plotly_chart(fig, width="stretch", config=charts.PLOTLY_CONFIG, theme=None, key=key)
@@ -91,12 +102,12 @@ def label(p: metrics.Period) -> str:
 def open_town(town_code: str) -> None:
     """Go to 镇街详情 for a town (the town also rides in the URL, so the page can be bookmarked)."""
     st.session_state["town"] = st.session_state["town_pick"] = town_code
-    st.switch_page("views/town.py", query_params={"town": town_code})
+    st.switch_page("pages/leaders/town.py", query_params={"town": town_code})
 
 
 def podium(towns, best_title: str, worst_title: str) -> None:
     """The three best and the three worst ranked towns side by side, index and rank change (红黑榜)."""
-    from ui.format import md, number, rank_delta
+    from render.format import md, number, rank_delta
 
     ranked = towns.dropna(subset=["rank"])
     for column, title, rows in zip(st.columns(2), (best_title, worst_title),

@@ -1,5 +1,6 @@
 -- One row per hazard found in [start_date, end_date] or on/before as_of_date: every per-hazard fact of
 -- DESIGN §3 as of as_of_date (D). The single definition that every metric, list and map reads.
+-- reads: hazards, hazard_recurrence, vocabulary
 create or replace macro hazard_flags(start_date, end_date, as_of_date) as table
 select
     h.*,
@@ -18,15 +19,17 @@ select
     h.notice_no is not null                                              as is_aired,
     coalesce(h.closed_date <= as_of_date, false)
         and coalesce(h.unit_name, '') <> ''
-        -- same unit and category found again within 60 days of closing and by D (views/hazard_recurrence)
+        -- same unit and category found again within 60 days of closing and by D (derived/hazard_recurrence)
         and h.hazard_id in (
             select r.hazard_id from hazard_recurrence r where r.recurred_on <= as_of_date
         )                                                                as is_recurred,
     case
-        when coalesce(h.closed_date <= as_of_date, false) then '已销号'
-        when coalesce(h.rectified_date <= as_of_date, false) then '已整改待销号'
-        when coalesce(h.deadline < as_of_date, false) then '逾期'
-        else '整改中'
+        -- the status names of board/vocab.py, in their order: closed, rectified, overdue, open
+        when coalesce(h.closed_date <= as_of_date, false) then v.statuses[1]
+        when coalesce(h.rectified_date <= as_of_date, false) then v.statuses[2]
+        when coalesce(h.deadline < as_of_date, false) then v.statuses[3]
+        else v.statuses[4]
     end                                                                  as status
 from hazards h
+cross join vocabulary v
 where h.found_date between start_date and end_date or h.found_date <= as_of_date

@@ -1,6 +1,7 @@
 -- One row per hazard the map may draw: found in [start_date, end_date] and known at as_of_date, with
 -- coordinates, and among the chosen towns, statuses, severities, categories and sources (an empty list
 -- means all). The map's tally, points and grid cells all read it, so they always count the same hazards.
+-- reads: hazard_flags
 create or replace macro map_hazards(start_date, end_date, as_of_date, towns, statuses, severities, categories,
                                     sources) as table
 select f.*

@@ -1,0 +1,156 @@
+"""The figures a page, the notice or the CLI shows beside the league: KPI changes, trends, outcomes year
+on year, why a town scored as it did, what-if weights, the departments' league, rank history, the backlog.
+
+Each takes the query results (or a function that fetches them, so the app can serve them from its cache)
+and computes the figure here, once; the pages only lay them out.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+import pandas as pd
+
+from board import metrics, vocab
+
+KPIS = (  # (metric, label, kind, better); backlog_overdue is as of now whatever the period, so no change
+    ("found", "发现隐患", "count", None),
+    ("rectification_rate", "整改率", "rate", "higher"),
+    ("closure_rate", "销号率", "rate", "higher"),
+    ("on_time_rate", "按期整改率", "rate", "higher"),
+    ("overdue", "逾期隐患", "count", "lower"),
+    ("backlog_overdue", "累计逾期", "count", "lower"),
+    ("recurrence_rate", "复发率", "rate", "lower"),
+    ("aired_closure_rate", "晾晒问题销号率", "rate", "higher"),
+    ("points_checked", "检查点位", "count", None),
+    ("hazards_found_by_inspection", "检查发现隐患", "count", None),
+)
+
+
+def kpis(ledger_now: pd.DataFrame, ledger_before: pd.DataFrame) -> pd.DataFrame:
+    """One row per headline KPI: the district's value in a period, in the period compared with, and the
+    change, from the two ledger_metrics results."""
+    now = ledger_now.query("is_district").iloc[0]
+    before = ledger_before.query("is_district").iloc[0]
+    rows = []
+    for code, label, kind, better in KPIS:
+        v, p = _num(now[code]), _num(before[code])
+        if code == "backlog_overdue":
+            p = None
+        rows.append({"metric": code, "label": label, "kind": kind, "better": better, "value": v,
+                     "previous": p, "change": None if v is None or p is None else v - p})
+    return pd.DataFrame(rows)
+
+
+def _num(v):
+    return None if v is None or pd.isna(v) else float(v)
+
+
+def ledger_trend(ledger: Callable[[metrics.Period], pd.DataFrame], period: metrics.Period,
+                 n: int = 12) -> pd.DataFrame:
+    """The district row of the ledger for the n periods ending at `period`, oldest first."""
+    rows = []
+    for k in range(n - 1, -1, -1):
+        p = period.shift(-k)
+        row = ledger(p).query("is_district").iloc[0].to_dict()
+        rows.append(dict(row, period=p.code, label=p.label))
+    return pd.DataFrame(rows)
+
+
+def outcomes(values: pd.DataFrame, definitions: dict) -> pd.DataFrame:
+    """One row per outcome indicator: the district's value this period and a year earlier, and the change,
+    from indicator_values. Counts are totals over the period; percentages (and indicators defined as a
+    mean) are monthly means."""
+    df = values[values["is_district"]].set_index("indicator")
+    rows = []
+    for c in definitions["components"]:
+        if c["source"] != "indicator" or c["code"] not in df.index:
+            continue
+        r = df.loc[c["code"]]
+        mean = c.get("unit") == "%" or c.get("aggregate") == "mean"
+        v = _num(r["mean"] if mean else r["total"]) if r["months"] else None
+        p = _num(r["last_mean"] if mean else r["last_total"]) if r["last_months"] else None
+        rows.append({"indicator": c["code"], "name": c["name"], "unit": c.get("unit", ""),
+                     "direction": c["direction"], "value": v, "last_year": p,
+                     "change": None if v is None or p is None else v - p,
+                     "change_rate": None if v is None or not p else (v - p) / p})
+    return pd.DataFrame(rows, columns=["indicator", "name", "unit", "direction", "value", "last_year",
+                                       "change", "change_rate"])
+
+
+def why(components: pd.DataFrame, town_code: str) -> pd.DataFrame:
+    """One row per index component for one town (from metrics.league's components): its value, score, the
+    district median score, and the index points it adds (contribution) against a town scoring the median
+    (versus_median)."""
+    c = components[components["town_code"] == town_code].copy()
+    c["median_contribution"] = c["share"] * c["median_score"]
+    c["versus_median"] = c["contribution"] - c["median_contribution"]
+    return c.reset_index(drop=True)
+
+
+def what_if(saved: pd.DataFrame, trial: pd.DataFrame) -> pd.DataFrame:
+    """The league re-ranked with other weights (`trial`, nothing saved), beside the saved ranking."""
+    out = trial[["town_code", "town_name", "score", "rank", "tier"]].merge(
+        saved[["town_code", "score", "rank"]].rename(columns={"score": "saved_score", "rank": "saved_rank"}),
+        on="town_code", how="left")
+    out["rank_shift"] = (out["saved_rank"] - out["rank"]).astype("Int64")
+    return out
+
+
+def departments(df: pd.DataFrame, definitions: dict) -> pd.DataFrame:
+    """One row per responsible department (department_metrics) with an index over the ledger rates,
+    scored and ranked exactly as the towns' (metrics.composite, the saved weights)."""
+    rates = dict(definitions, components=[c for c in definitions["components"]
+                                          if c["source"] == "ledger" and c["code"] in df])
+    if df.empty:
+        return df.assign(score=pd.Series(dtype="float64"), rank=pd.Series(dtype="Int64"),
+                         tier=pd.Series(dtype=object))
+    scored, _ = metrics.composite(df.set_index("department")[[c["code"] for c in rates["components"]]], rates)
+    out = df.merge(scored[["score", "rank", "tier"]], left_on="department", right_index=True)
+    return out.sort_values(["rank", "department"], na_position="last").reset_index(drop=True)
+
+
+def rank_history(league: Callable[[metrics.Period], pd.DataFrame], town_code: str, period: metrics.Period,
+                 n: int = 12) -> pd.DataFrame:
+    """One town's score, rank and tier over the n periods ending at `period`, oldest first; `league(p)`
+    gives the towns of metrics.league for a period."""
+    rows = []
+    for k in range(n - 1, -1, -1):
+        p = period.shift(-k)
+        towns_ = league(p)
+        r = towns_[towns_["town_code"] == town_code]
+        rank_ = r["rank"].iloc[0] if len(r) else pd.NA
+        rows.append({"period": p.code, "label": p.label, "score": r["score"].iloc[0] if len(r) else None,
+                     "rank": rank_, "tier": r["tier"].iloc[0] if len(r) else None, "towns": len(towns_)})
+    out = pd.DataFrame(rows)
+    out["rank"] = out["rank"].astype("Int64")
+    return out
+
+
+def backlog_trend(backlog_days: Callable[[list[date]], pd.DataFrame], period: metrics.Period, as_of: date,
+                  n: int = 12) -> pd.DataFrame:
+    """The open backlog at the end of each of the n months ending with `period` (the last one as of now);
+    `backlog_days(days)` runs queries/backlog_days.sql."""
+    end = min(period.end, as_of)
+    last = metrics.period_of(end, "month")
+    months = [last.shift(-k) for k in range(n - 1, -1, -1)]
+    days = [min(m.end, end) for m in months]
+    counted = {pd.Timestamp(r["day"]).date(): r for r in backlog_days(days).to_dict("records")}
+    zero = {"open": 0, "overdue": 0, "rectified_not_closed": 0}  # a day before the first hazard has no row
+    return pd.DataFrame([{**zero, **{k: counted[day][k] for k in zero if day in counted}, "month": m.code,
+                          "as_of": day} for m, day in zip(months, days)])
+
+
+def status_counts(tally: pd.DataFrame) -> dict:
+    """How many hazards a tally (hazard_tally rows, filtered or not) counts in all ("total") and per status."""
+    by = tally.groupby("status")["hazards"].sum()
+    return {"total": int(tally["hazards"].sum()), **{s: int(by.get(s, 0)) for s in vocab.STATUSES}}
+
+
+def escalations_due(overdue: pd.DataFrame) -> pd.DataFrame:
+    """The overdue hazards (overdue_list rows) whose escalation is below the level their days overdue call
+    for (vocab.ESCALATE_AFTER), with that level as `suggested`."""
+    esc = overdue.copy()
+    esc["suggested"] = [vocab.suggested_level(int(d)) for d in esc["overdue_days"]]
+    return esc[esc["suggested"] > esc["escalation"]].reset_index(drop=True)

@@ -1,0 +1,109 @@
+"""整改进度 Rectification progress: the lifecycle funnel, the open backlog over time, overdue ageing,
+the escalation ladder, recurrences, aired problems by notice, leader-owned items, the overdue list."""
+
+import streamlit as st
+
+from board import vocab
+from render import charts
+from render.format import count, rate, table
+from ui import data, i18n, shell
+from ui.i18n import t
+
+period = shell.page("整改进度")
+
+district = data.ledger(period).query("is_district").iloc[0]
+left, right = st.columns(2)
+with left:
+    st.subheader(t("发现 → 整改 → 销号"))
+    shell.chart(charts.funnel(district, t), key="funnel")
+    a, b, c = st.columns(3)
+    a.metric(t("发现隐患"), count(district["found"]))
+    b.metric(t("整改率"), rate(district["rectification_rate"]))
+    c.metric(t("销号率"), rate(district["closure_rate"]))
+with right:
+    st.subheader(t("未整改存量（各月末）"))
+    shell.chart(charts.backlog_lines(data.backlog_trend(period), t), key="backlog")
+    a, b = st.columns(2)
+    a.metric(t("累计逾期"), count(district["backlog_overdue"]))
+    b.metric(t("本期逾期"), count(district["overdue"]))
+
+st.header(t("逾期时长分布"))
+st.caption(t("截至日仍逾期的全部隐患（不限统计期），按超过整改期限的天数分档。"))
+ageing = data.overdue_ageing()
+by_town, by_severity = st.columns([3, 2])
+with by_town:
+    st.subheader(t("按镇街"))
+    shell.chart(charts.ageing_bars(ageing, "town_name", vocab.AGE_BUCKET_NAMES, t), key="ageing-town")
+with by_severity:
+    st.subheader(t("按等级"))
+    shell.chart(charts.ageing_bars(ageing, "severity", vocab.AGE_BUCKET_NAMES, t), key="ageing-severity")
+
+st.header(t("督办升级"))
+esc = data.escalations(period)
+ladder, outcomes = st.columns(2)
+with ladder:
+    st.subheader(t("提醒 → 警示 → 执法"))
+    shell.chart(charts.escalation_bars(esc, vocab.ESCALATION_LEVELS, t), key="escalations")
+with outcomes:
+    st.subheader(t("执法结果"))
+    enforced = esc[esc["escalation"] == 3]
+    if enforced.empty:
+        st.info(t("本期没有升级到执法的隐患"))
+    else:
+        st.dataframe(table(enforced.fillna({"enforcement": "未填写"}),
+                           [("enforcement", "执法结果", "translate"), ("hazards", "隐患数", "count"),
+                            ("open", "未整改", "count"), ("closed", "已销号", "count")], t),
+                     hide_index=True, width="stretch")
+
+recur, notices = st.columns(2)
+with recur:
+    st.header(t("复发隐患"))
+    rec = data.recurrences(period)
+    st.metric(t("复发率"), rate(district["recurrence_rate"]),
+              f"{count(district['recurred'])} / {count(district['closed'])}", delta_color="off")
+    st.dataframe(table(rec, [("town_name", "镇街", "text"), ("unit_name", "责任主体", "text"),
+                             ("category", "类别", "translate"), ("found_date", "发现日期", "date"),
+                             ("closed_date", "销号日期", "date")], t), hide_index=True, width="stretch")
+with notices:
+    st.header(t("晾晒问题销号"))
+    aired = data.aired_notices(period)
+    st.metric(t("晾晒问题销号率"), rate(district["aired_closure_rate"]),
+              f"{count(district['aired_closed'])} / {count(district['aired'])}", delta_color="off")
+    if aired.empty:
+        st.info(t("本期没有晾晒问题"))
+    else:
+        shell.chart(charts.notice_bars(aired, t), key="notices")
+        st.dataframe(table(aired, [("notice_no", "晾晒期号", "count"), ("aired", "晾晒问题", "count"),
+                                   ("closed", "已销号", "count"), ("closure_rate", "销号率", "rate"),
+                                   ("overdue", "逾期", "count")], t), hide_index=True, width="stretch")
+
+st.header(t("包案领导"))
+leaders = data.leader_items(period)
+if leaders.empty:
+    st.info(t("本期没有包案隐患"))
+else:
+    leader_table = table(leaders, [("leader", "包案领导", "text"), ("items", "包案隐患", "count"),
+                                   ("rectified", "已整改", "count"), ("closed", "已销号", "count"),
+                                   ("overdue", "逾期", "count"), ("overdue_days_max", "最长逾期天数", "count"),
+                                   ("towns", "镇街", "text")], t)
+    st.dataframe(leader_table, hide_index=True, width="stretch")
+    shell.downloads(leader_table, f"包案隐患_{period.code}", "leaders")
+
+st.header(t("逾期隐患清单"))
+OVERDUE_COLUMNS = [("town_name", "镇街", "text"), ("unit_name", "责任主体", "text"),
+                   ("category", "类别", "translate"), ("severity", "等级", "translate"),
+                   ("overdue_days", "逾期天数", "count"), ("department", "责任部门", "text"),
+                   ("escalation", "督办层级", "escalation"), ("leader", "包案领导", "text"),
+                   ("deadline", "整改期限", "date"), ("hazard_id", "隐患编号", "text")]
+total = int(district["backlog_overdue"])
+shown = data.OVERDUE_ROWS
+overdue_table = table(data.overdue_list(limit=shown), OVERDUE_COLUMNS, t)
+if total > shown:
+    # tens of thousands of rows help nobody on screen and cost seconds to send; the download has them all
+    st.caption(t("截至日仍逾期 {total} 条，这里显示逾期最久的 {shown} 条；完整清单请下载。")
+               .format(total=f"{total:,}", shown=f"{shown:,}"))
+else:
+    st.caption(t("截至日仍逾期的全部隐患，点击表头排序。"))
+st.dataframe(overdue_table, hide_index=True, width="stretch", height=520, key="overdue-list")
+everything, fixed_t = data.overdue_list_later(), i18n.fixed()
+shell.downloads(lambda: table(everything(), OVERDUE_COLUMNS, fixed_t), "逾期隐患清单", "overdue")

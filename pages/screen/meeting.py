@@ -1,0 +1,170 @@
+"""会议模式: the meeting-room screen. Rotates overview → league → map → progress → one slide per red town.
+
+URL: ?mode=meeting[&every=20][&slides=overview,league,map,progress,red][&period=2026-10][&scale=2 for 4K]
+"""
+
+import time
+from datetime import datetime
+
+import streamlit as st
+
+from board import metrics, vocab
+from board.store import TZ
+from render import format as fmt, meeting_charts as mc
+from ui import data, meeting
+
+# Constant CSS only (no data): no chrome, dark, type sized to the screen width so 4K reads like 1080p.
+st.html("""
+<style>
+html { font-size: clamp(16px, 1.15vw, 46px); }
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+footer { display: none !important; }
+[data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #0b1220; color: #f8fafc; }
+[data-testid="stMainBlockContainer"] { padding: 1.2rem 2.2rem 0.5rem 2.2rem; max-width: 100%; }
+[data-testid="stApp"] p, [data-testid="stApp"] li, [data-testid="stApp"] h1, [data-testid="stApp"] h2,
+[data-testid="stApp"] h3, [data-testid="stApp"] span { color: #f8fafc; }
+[data-testid="stApp"] h1 { font-size: 2.6rem !important; padding: 0.2rem 0 !important; }
+[data-testid="stApp"] h2 { font-size: 2.1rem !important; padding: 0.2rem 0 !important; }
+.st-key-meeting_bar p { font-size: 1.35rem; color: #cbd5e1 !important; margin: 0; }
+.st-key-meeting_bar strong { color: #f8fafc; }
+[data-testid="stMetric"] { background: #111c30; border: 1px solid #1e2a44; border-radius: 0.6rem; padding: 0.9rem 1.2rem; }
+[data-testid="stMetricValue"] { font-size: 3.6rem !important; font-weight: 800; color: #f8fafc; }
+[data-testid="stMetricValue"] div { color: #f8fafc; }
+[data-testid="stMetricLabel"] p { font-size: 1.5rem !important; color: #cbd5e1 !important; }
+[data-testid="stMetricDelta"] { font-size: 1.5rem !important; }
+.st-key-meeting_honour p, .st-key-meeting_shame p { font-size: 2.1rem; line-height: 1.6; margin: 0; }
+.st-key-meeting_honour h3 { color: #22c55e !important; font-size: 2.2rem !important; }
+.st-key-meeting_shame h3 { color: #ef4444 !important; font-size: 2.2rem !important; }
+.maplibregl-ctrl-group, .mapboxgl-ctrl-group { display: none !important; }
+[data-testid="stMain"]:not(:has(.st-key-meeting_is_map)) .st-key-meeting_map_holder { display: none; }
+.st-key-meeting_is_map p { font-size: 1.2rem; }
+.st-key-meeting_legend p { font-size: 1.45rem; line-height: 1.7; word-break: keep-all; }
+.st-key-meeting_legend h3 { font-size: 1.9rem !important; }
+.st-key-meeting_demo p { font-size: 1.35rem; color: #0b1220 !important; background: #fb923c;
+    display: inline-block; padding: 0 0.7rem; border-radius: 0.4rem; font-weight: 700; }
+</style>
+""")
+
+query = st.query_params
+EVERY = meeting.seconds(query.get("every"))
+NAMES = meeting.slide_names(query.get("slides"))
+SCALE = meeting.scale(query.get("scale"))
+
+
+TITLES = {"overview": "全区概况", "league": "镇街排名 · 平安指数", "map": "三色分布 · 绿 / 黄 / 红",
+          "progress": "整改进度 · 整改率与销号率"}
+
+
+def _period() -> metrics.Period | None:
+    """&period=2026-10 when it parses, else the latest month with data."""
+    try:
+        return metrics.parse_period(query["period"]) if query.get("period") else None
+    except ValueError:
+        return None
+
+
+@st.fragment(run_every=EVERY)
+def rotate() -> None:
+    """One slide per run; re-reads the store each time, so a newly committed batch shows on the next slide."""
+    period = _period() or next(iter(data.periods("month")), None)
+    as_of = data.as_of()
+    if period is None or as_of is None:
+        st.title("平安晾晒台 · 会议模式")
+        st.header("暂无数据")
+        return
+    towns, comps, district = data.league(period)
+    slides = mc.sequence(NAMES, towns)
+    # the slide follows the clock since the screen opened, not a count of reruns: a late timer run
+    # (a busy server) or an extra full rerun (a reconnect) neither skips nor repeats a slide
+    start = st.session_state.setdefault("meeting_start", time.monotonic())
+    i = round((time.monotonic() - start) / EVERY)
+    kind, town = slides[i % len(slides)]
+
+    with st.container(key="meeting_bar", horizontal=True, vertical_alignment="center", gap="large"):
+        st.markdown(f"**平安晾晒台** · 统计期 **{period.label}** · 截至 **{as_of:%Y-%m-%d}**")
+        st.markdown(f"{datetime.now(TZ):%H:%M} · 第 {i % len(slides) + 1}/{len(slides)} 页")
+        if data.is_demo():
+            with st.container(key="meeting_demo", width="content"):
+                st.markdown("示例数据")
+    red = towns[towns["town_code"] == town].iloc[0] if kind == "red" else None
+    st.title(f"红色预警 · {fmt.md(red['town_name'])}" if kind == "red" else TITLES[kind])
+
+    # The map is drawn on every slide at the same place and only hidden when it is not its turn:
+    # a pydeck chart removed and re-added would take two new WebGL contexts each rotation, and
+    # Chromium frees those slowly (about 80 MB per rotation in a soak run).
+    if "map" in NAMES:
+        with st.container(key="meeting_map_holder"):
+            _map(towns)
+    with st.container(key="meeting_slide"):
+        if kind == "map":
+            # the marker the page CSS looks for to show the map holder
+            with st.container(key="meeting_is_map"):
+                st.caption("图中数字为平安指数排名")
+        elif kind == "overview":
+            _overview(towns, district)
+        elif kind == "league":
+            st.plotly_chart(mc.league_bars(towns, height=880, scale=SCALE), theme=None,
+                            key="meeting_league", config={"displayModeBar": False, "staticPlot": True})
+        elif kind == "progress":
+            st.plotly_chart(mc.progress_bars(towns, district["rectification_rate"], height=880, scale=SCALE),
+                            theme=None, key="meeting_progress",
+                            config={"displayModeBar": False, "staticPlot": True})
+        elif kind == "red":
+            _red_town(red, comps[comps["town_code"] == town])
+
+
+def _tiles(items: list[tuple[str, str]]) -> None:
+    """Big figures, four to a row: (label, value as shown)."""
+    for start in range(0, len(items), 4):
+        for column, (label, value) in zip(st.columns(4), items[start:start + 4]):
+            column.metric(label, value)
+
+
+def _overview(towns, district) -> None:
+    tiers = towns["tier"].value_counts()
+    _tiles([("发现隐患", fmt.count(district["found"])), ("整改率", fmt.rate(district["rectification_rate"])),
+            ("销号率", fmt.rate(district["closure_rate"])), ("按期整改率", fmt.rate(district["on_time_rate"])),
+            ("逾期隐患", fmt.count(district["overdue"])), ("累计逾期", fmt.count(district["backlog_overdue"])),
+            ("复发率", fmt.rate(district["recurrence_rate"])),
+            ("三色（绿 / 黄 / 红）", " / ".join(str(int(tiers.get(t, 0))) for t in vocab.TIERS))])
+    ranked = towns[towns["rank"].notna()]
+    for column, key, title, rows in zip(st.columns(2), ("meeting_honour", "meeting_shame"),
+                                        ("红榜 · 前三", "黑榜 · 后三"), (ranked.head(3), ranked.tail(3))):
+        with column.container(key=key):
+            st.subheader(title)
+            for r in rows.itertuples():
+                st.markdown(f"{mc.rank_text(r.rank)}　{fmt.md(r.town_name)}　{mc.score_text(r.score)}　"
+                            f"{mc.change_text(r.rank_change)}")
+
+
+def _map(towns) -> None:
+    geojson = mc.boundaries(data.state())
+    if geojson is None:
+        st.header("尚未上传镇街边界")
+        return
+    left, right = st.columns([2, 1], gap="large")
+    with left:
+        # one stable key: the same map element is updated, not a new WebGL context per rotation
+        st.pydeck_chart(mc.tier_map(geojson, towns, height=int(860 * SCALE), scale=SCALE, aspect=1.25,
+                                    numbers_only=True),
+                        height=int(860 * SCALE), key="meeting_map")
+    with right.container(key="meeting_legend"):
+        for tier, name in reversed(vocab.TIERS.items()):  # worst first
+            group = towns[towns["tier"] == tier]
+            st.subheader(f"{name}色 · {len(group)} 个")
+            st.markdown("　".join(f"{mc.rank_text(r.rank)}\u00a0{fmt.md(r.town_name)}" for r in group.itertuples()))
+
+
+def _red_town(t, comps) -> None:
+    _tiles([(f"排名（较上期 {mc.change_text(t['rank_change'])}）", f"第 {mc.rank_text(t['rank'])} 名"),
+            ("平安指数", mc.score_text(t["score"])), ("整改率", fmt.rate(t["rectification_rate"])),
+            ("按期整改率", fmt.rate(t["on_time_rate"])), ("发现隐患", fmt.count(t["found"])),
+            ("逾期隐患", fmt.count(t["overdue"])), ("累计逾期", fmt.count(t["backlog_overdue"])),
+            ("销号率", fmt.rate(t["closure_rate"]))])
+    st.subheader("失分项 · 拉低指数最多的六项（指数分）")
+    st.plotly_chart(mc.shortfall_bars(comps, top=6, height=330, scale=SCALE), theme=None,
+                    key="meeting_red", config={"displayModeBar": False, "staticPlot": True})
+
+
+rotate()

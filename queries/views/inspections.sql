@@ -1,4 +1,0 @@
--- One row per inspection visit: the latest batch that carried its inspection_id.
-select *
-from stg_inspections
-qualify row_number() over (partition by inspection_id order by batch_seq desc, source_row desc) = 1

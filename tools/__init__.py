@@ -1,0 +1,1 @@
+"""Tooling: the demo district, the benchmark and its pandas peer, crash and load scripts."""

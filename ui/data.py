@@ -1,0 +1,244 @@
+"""The Streamlit seam: one cached connection per store version, cached query results.
+
+Every cache key carries the store's path and manifest seq, so a newly committed
+batch (or a rollback) shows on the next rerun without restarting anything.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from board import db, definitions as defs, figures, maps, metrics
+from board.store import State, Store, shown
+
+
+def store() -> Store:
+    """The store the board shows: BOARD_STORE or data/store, else (before any upload) the demo district."""
+    shown_store, is_demo = shown()
+    return Store(_demo_path()) if is_demo else shown_store
+
+
+@st.cache_resource(show_spinner="正在生成示例区县（首次启动约需半分钟）…")
+def _demo_path() -> str:
+    from tools import demo_store
+    return str(demo_store.ensure())
+
+
+def state() -> State:
+    """The store as of the batch chosen in 批次记录 (session), else now."""
+    s = store()
+    return s.state(st.session_state.get("as_of_seq"))
+
+
+def _key(st_: State) -> tuple[str, int]:
+    return str(st_.root), st_.seq
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _connection(root: str, seq: int):
+    return db.connect(Store(root).state(seq), materialise=True)
+
+
+def connection():
+    return _connection(*_key(state()))
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _query(root: str, seq: int, name: str, params: tuple) -> pd.DataFrame:
+    return db.run(_connection(root, seq), name, **dict(params))
+
+
+def query(name: str, **params) -> pd.DataFrame:
+    """queries/<name>.sql for the shown store state, cached per version and parameters."""
+    return _query(*_key(state()), name, tuple(sorted(params.items())))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _definitions(root: str, seq: int) -> dict:
+    s = Store(root)
+    return defs.load(s, s.state(seq))
+
+
+def definitions() -> dict:
+    return _definitions(*_key(state()))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _as_of(root: str, seq: int) -> date | None:
+    return metrics.default_as_of(_connection(root, seq))
+
+
+def as_of() -> date | None:
+    """The ledger's own now (DESIGN §3)."""
+    return _as_of(*_key(state()))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _league(root: str, seq: int, period_code: str, as_of_: date, weights: tuple | None):
+    d = _definitions(root, seq)
+    if weights:
+        d = dict(d, components=[dict(c, weight=dict(weights).get(c["code"], c["weight"]))
+                                for c in d["components"]])
+    return metrics.league(_connection(root, seq), metrics.parse_period(period_code), as_of_, d)
+
+
+def league(period: metrics.Period, weights: dict | None = None):
+    """(towns, components, district) for the period as of the ledger's now; weights override for what-if."""
+    return _league(*_key(state()), period.code, as_of(), tuple(sorted(weights.items())) if weights else None)
+
+
+def ledger(period: metrics.Period) -> pd.DataFrame:
+    return query("ledger_metrics", start=period.start, end=period.end, as_of=as_of(), fast=_fast())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _rollup_applies(root: str, seq: int, as_of_: date | None) -> bool:
+    return as_of_ is not None and metrics.rollup_applies(_connection(root, seq), as_of_)
+
+
+def _fast() -> bool:
+    """Whether ledger_rollup answers as of the board's date (metrics.rollup_applies)."""
+    return _rollup_applies(*_key(state()), as_of())
+
+
+def periods(kind: str) -> list[metrics.Period]:
+    """Every period of this kind that has hazards, newest first."""
+    months = query("ledger_months")
+    seen = []
+    for m in months["month"]:
+        p = metrics.period_of(pd.Timestamp(m).date(), kind)
+        if p not in seen:
+            seen.append(p)
+    return seen
+
+
+def is_demo() -> bool:
+    return state().is_demo
+
+
+# -- the leaders' pages ------------------------------------------------------------
+# Every function below hands cached query results to the core (board/figures.py, board/metrics.py),
+# which computes the figure; nothing here does arithmetic on a metric.
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _boundaries(root: str, seq: int) -> dict | None:
+    rel = Store(root).state(seq).boundaries
+    if not rel:
+        return None
+    path = Path(root) / rel
+    try:
+        doc = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) and doc.get("features") else None
+
+
+def boundaries() -> dict | None:
+    """The town-boundaries GeoJSON in force (features carry town_code, town_name), or None."""
+    return _boundaries(*_key(state()))
+
+
+def towns() -> pd.DataFrame:
+    """One row per town: code, name, population, centre (as listed)."""
+    return query("town_list")
+
+
+def kpis(period: metrics.Period) -> pd.DataFrame:
+    """The headline KPIs against the previous period (figures.kpis)."""
+    return figures.kpis(ledger(period), ledger(period.previous()))
+
+
+def ledger_trend(period: metrics.Period, n: int = 12) -> pd.DataFrame:
+    return figures.ledger_trend(ledger, period, n)
+
+
+def outcomes(period: metrics.Period) -> pd.DataFrame:
+    """The outcome indicators this period and a year earlier (figures.outcomes)."""
+    last = period.year_earlier()
+    values = query("indicator_values", start=period.start, end=period.end, last_start=last.start,
+                   last_end=last.end)
+    return figures.outcomes(values, definitions())
+
+
+def why(period: metrics.Period, town_code: str, weights: dict | None = None) -> pd.DataFrame:
+    _, comps, _ = league(period, weights)
+    return figures.why(comps, town_code)
+
+
+def what_if(period: metrics.Period, weights: dict) -> pd.DataFrame:
+    return figures.what_if(league(period)[0], league(period, weights)[0])
+
+
+def departments(period: metrics.Period) -> pd.DataFrame:
+    df = query("department_metrics", start=period.start, end=period.end, as_of=as_of(), fast=_fast())
+    return figures.departments(df, definitions())
+
+
+def rank_history(town_code: str, period: metrics.Period, n: int = 12) -> pd.DataFrame:
+    return figures.rank_history(lambda p: league(p)[0], town_code, period, n)
+
+
+OVERDUE_ROWS = 1_000  # the overdue list on screen: the worst ones; the download has them all
+filter_points = maps.filter_rows
+
+
+def hazard_tally(period: metrics.Period) -> pd.DataFrame:
+    """How many of the period's hazards with coordinates there are per town, status, severity, category, source."""
+    return query("hazard_tally", start=period.start, end=period.end, as_of=as_of())
+
+
+def map_hazards(period: metrics.Period, *, cell: float = 0.005, **chosen) -> tuple[str, pd.DataFrame]:
+    """What the map draws for the chosen filters (town_code=[…], status=[…], …; empty keeps all): see maps.draw."""
+    return maps.draw(query, hazard_tally(period), period.start, period.end, as_of(), cell=cell, **chosen)
+
+
+def overdue_list(town_code: str | None = None, limit: int | None = None) -> pd.DataFrame:
+    """The hazards overdue as of the ledger's now (optionally one town's), most days overdue first;
+    the first `limit` of them (None: all)."""
+    if town_code is None:
+        return query("overdue_list", as_of=as_of(), limit=limit)
+    df = query("overdue_list", as_of=as_of(), limit=None)
+    df = df[df["town_code"] == town_code].reset_index(drop=True)
+    return df if limit is None else df.head(limit)
+
+
+def overdue_list_later():
+    """A callable giving every hazard overdue as of now for the store state shown now: deferred downloads
+    run on a thread without the session, so the state is fixed here."""
+    key, params = _key(state()), tuple(sorted({"as_of": as_of(), "limit": None}.items()))
+    return lambda: _query(*key, "overdue_list", params)
+
+
+def backlog_trend(period: metrics.Period, n: int = 12) -> pd.DataFrame:
+    """The open backlog at the end of each of the n months ending with `period` (figures.backlog_trend)."""
+    return figures.backlog_trend(lambda days: query("backlog_days", days=days), period, as_of(), n)
+
+
+def overdue_ageing() -> pd.DataFrame:
+    """Overdue hazards as of now by town, severity and age bucket (1–7, 8–30, 31–90, >90 days)."""
+    return query("overdue_ageing", as_of=as_of())
+
+
+def escalations(period: metrics.Period) -> pd.DataFrame:
+    return query("escalations", start=period.start, end=period.end, as_of=as_of())
+
+
+def aired_notices(period: metrics.Period) -> pd.DataFrame:
+    return query("aired_notices", start=period.start, end=period.end, as_of=as_of())
+
+
+def leader_items(period: metrics.Period) -> pd.DataFrame:
+    return query("leader_items", start=period.start, end=period.end, as_of=as_of())
+
+
+def recurrences(period: metrics.Period) -> pd.DataFrame:
+    return query("recurrences", start=period.start, end=period.end, as_of=as_of())
+
+
+status_counts = figures.status_counts

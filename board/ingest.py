@@ -99,6 +99,10 @@ class Report:
             verb = "已导入" if self.committed else "可导入（未写入）"
             lines.append(f"✓ {verb}：{self.file}（{label}）{self.rows - self.set_aside} 行，新增 {self.added}，"
                          f"更新 {self.updated}" + (f"，批次 {self.batch_id}" if self.batch_id else "") + "。")
+            if self.new_towns:
+                lines.append(f"  新登记镇街 {len(self.new_towns)} 个：{'、'.join(self.new_towns[:30])}")
+            if self.as_of_date:
+                lines.append(f"  数据截至日期：{self.as_of_date}")
             lines.append(f"  另有 {self.set_aside} 行有问题，已按要求放在一边（保存在批次中，可下载；改好后重新上传即可按编号补上）：")
             for (column, reason), n in self.summary():
                 lines.append(f"  · {f'“{column}”列：' if column else ''}{reason}（{n} 行）")
@@ -311,16 +315,18 @@ def _auto_match(ds: Dataset, headers: list[str], taken: set[str] = frozenset()) 
     result: dict[str, tuple[str, str]] = {}
     used = set(taken)
     free = [h for h in headers if header_key(h) not in SERIAL_HEADERS]
-    rules = [
-        ("alias", normalise_key, lambda key, keys: key in keys),
-        ("normalised", header_key, lambda key, keys: key in keys),
+    rules = [  # (how, key of a header, key of an alias)
+        ("alias", normalise_key, normalise_key),
+        ("normalised", header_key, header_key),
+        # "整改情况/完成时间" (a leaf repeated under two groups): the group's word joined to the leaf
+        ("normalised", _grouped_key, header_key),
     ]
-    for how, keyf, test in rules:
+    for how, keyf, alias_keyf in rules:
         for c in ds.columns:
             if c.name in result:
                 continue
-            keys = {keyf(a) for a in c.aliases}
-            h = next((h for h in free if h not in used and test(keyf(h), keys)), None)
+            keys = {alias_keyf(a) for a in c.aliases}
+            h = next((h for h in free if h not in used and keyf(h) in keys), None)
             if h is not None:
                 result[c.name] = (h, how)
                 used.add(h)
@@ -341,6 +347,14 @@ def _auto_match(ds: Dataset, headers: list[str], taken: set[str] = frozenset()) 
                 result[name] = (h, "near")
                 used.add(h)
     return result
+
+
+def _grouped_key(text: str) -> str:
+    """"整改情况/完成时间" → the key of "整改完成时间"; other headers → a key no alias has."""
+    group, sep, leaf = str(text).rpartition("/")
+    if not sep:
+        return "\x00"
+    return header_key(re.sub(r"(情况|信息|环节)$", "", group.strip()) + leaf)
 
 
 def map_columns(ds: Dataset, headers: list[str], mapping: dict[str, str], definitions: dict,

@@ -277,8 +277,8 @@ def _find_header(records: list[tuple[int, list[str]]], hints: set[str],
         lower = upper + 1
         if upper < 0 or lower >= len(candidates) or candidates[lower][0] != candidates[upper][0] + 1:
             continue
-        names, groups = _combine(candidates[upper], candidates[lower], merges)
-        score = _score(names, hints)
+        names, groups, leaves = _combine(candidates[upper], candidates[lower], merges)
+        score = _score(leaves, hints)
         if score > scores[best]:
             pairs.append((score, -upper, names, groups))
     if not pairs:
@@ -296,8 +296,9 @@ def _score(cells: list[str], hints: set[str]) -> int:
     return sum(1 for c in cells if c and c.strip() and header_key(c) in hints)
 
 
-def _combine(upper: tuple[int, list[str]], lower: tuple[int, list[str]], merges) -> tuple[list[str], list[str]]:
-    """One row of names from a two-row header: the lower cell, else the upper one; "group/leaf" where leaves repeat."""
+def _combine(upper: tuple[int, list[str]], lower: tuple[int, list[str]],
+             merges) -> tuple[list[str], list[str], list[str]]:
+    """(names, groups, leaves) of a two-row header: the lower cell, else the upper one; "group/leaf" where leaves repeat."""
     up_row, up = upper
     _, low = lower
     width = max(len(up), len(low))
@@ -325,7 +326,7 @@ def _combine(upper: tuple[int, list[str]], lower: tuple[int, list[str]], merges)
     repeated = {n for n, k in Counter(leaves).items() if n and k > 1}
     names = [f"{g}/{n}" if n in repeated and g else n for n, g in zip(leaves, group_of)]
     groups = list(dict.fromkeys(g for g in group_of if g))
-    return names, groups
+    return names, groups, leaves
 
 
 def _parse_body(body: bytes, start: int, text: str, text_start: int, delimiter: str, ncols: int,

@@ -42,6 +42,9 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--map", action="append", default=[], metavar="标准列=文件列",
                     help="把文件中的列对应到标准列，例如 --map found_date=CreatedDate（可重复）")
     sp.add_argument("--add-towns", action="store_true", help="把未登记的镇街登记为新镇街")
+    sp.add_argument("--partial", action="store_true",
+                    help="先导入没有问题的行，有问题的行放在一边（保存在批次中，可下载）；文件整体有问题时仍不导入")
+    sp.add_argument("--sheet", metavar="工作表", help="Excel 文件中要读取的工作表（默认：表头最符合的那一个）")
     sp.add_argument("--user", help="上传人（默认 BOARD_USER 或当前登录名）")
     sp.add_argument("--json", action="store_true")
     store_arg(sp)
@@ -103,7 +106,8 @@ def cmd_ingest(args) -> int:
         mapping[canon.strip()] = header.strip()
     store = Store(args.store or default_path())
     report = ingest_path(store, args.file, dataset=args.dataset, mapping=mapping, user=_user(args),
-                         dry_run=args.dry_run, add_towns=args.add_towns)
+                         dry_run=args.dry_run, add_towns=args.add_towns, partial=args.partial,
+                         sheet=args.sheet)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1, default=str))
     else:
@@ -159,14 +163,16 @@ def cmd_batches(args) -> int:
             continue
         rows.append({"batch_id": e["batch_id"], "dataset": e["dataset"], "time": e["time"],
                      "user": e["user"], "rows": e["rows"], "added": e.get("added"),
-                     "updated": e.get("updated"), "source_file": e["source_file"],
+                     "updated": e.get("updated"), "set_aside": e.get("set_aside", 0),
+                     "source_file": e["source_file"],
                      "sha256": e["sha256"], "rolled_back": e["batch_id"] in rolled})
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     else:
         for r in rows:
             fields = [r["batch_id"], r["dataset"], r["time"], r["user"], f"{r['rows']} 行",
-                      r["source_file"], r["sha256"][:12]] + (["已回滚"] if r["rolled_back"] else [])
+                      r["source_file"], r["sha256"][:12]] + ([f"另有 {r['set_aside']} 行放在一边"] if r["set_aside"] else []) \
+                + (["已回滚"] if r["rolled_back"] else [])
             print("\t".join(fields))
     return 0
 

@@ -17,16 +17,22 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pandera
 import pyarrow as pa
+import cn2an
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from board import db, definitions as defs
 from board.errors import Problem, Rejected
 from board.parse import (normalise_key, normalise_text, parse_dates, parse_integers,
                          parse_month, parse_numbers)
 from board.readers import RawTable, read_table
-from board.schema import DATASETS, ESCALATIONS, SEVERITIES, Dataset, arrow_schema
+from board.schema import (DATASETS, ESCALATIONS, FLAG_DATES, SEVERITIES, Dataset, arrow_schema, header_key,
+                          vocabulary)
 from board.store import Duplicate, Store
 
-MAX_PER_KIND = 200  # problems listed per (column, reason); the rest are counted
+MAX_PER_KIND = 200  # problems shown on the page per (column, reason); the report and download list every row
+SUGGEST_CUTOFF = 80  # rapidfuzz WRatio a header needs to be suggested (never applied without the analyst)
+SERIAL_HEADERS = {"序号", "序", "no", "no."}
 UNKNOWN_TOWN = ("unspecified", "unknown", "n/a", "na", "none", "未知", "不详", "未划分", "无")
 SHOWN_IN_TEXT = 30  # problem lines in the plain-text report; the full list is in the JSON / XLSX
 
@@ -49,11 +55,23 @@ class Report:
     notices: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     as_of_date: str | None = None
+    sheet: str | None = None  # the worksheet read, for Excel
+    sheets: list[str] = field(default_factory=list)
+    suggestions: dict[str, str] = field(default_factory=dict)  # canonical → header the analyst may confirm
+    unknown_values: dict[str, list[str]] = field(default_factory=dict)  # canonical → values no vocabulary knows
+    partial: bool = False  # the analyst asked to set bad rows aside
+    set_aside: int = 0  # rows set aside (kept in the batch with their reasons)
+    structural: bool = False  # the file as a whole cannot be loaded (no row-by-row way forward)
     tables: list = field(default_factory=list, repr=False)  # (dataset, Arrow table) to commit
+    set_aside_table: object = field(default=None, repr=False)  # pandas frame: the rows set aside, as in the file
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems or self.set_aside > 0
+
+    def map_lines(self) -> list[str]:
+        """The --map arguments that would apply the suggestions."""
+        return [f"--map {c}={h}" for c, h in self.suggestions.items()]
 
     def summary(self) -> list[tuple[tuple[str | None, str], int]]:
         """(column, reason) → how many rows, most frequent first; the line an analyst reads first."""
@@ -68,7 +86,7 @@ class Report:
         return sorted(counts.items(), key=lambda kv: -kv[1])
 
     def as_dict(self) -> dict:
-        d = {k: v for k, v in self.__dict__.items() if k not in ("problems", "tables")}
+        d = {k: v for k, v in self.__dict__.items() if k not in ("problems", "tables", "set_aside_table")}
         d["ok"] = self.ok
         d["problems"] = [p.as_dict() for p in self.problems]
         return d
@@ -77,7 +95,21 @@ class Report:
         """The report as plain Chinese lines."""
         label = DATASETS[self.dataset].label if self.dataset else "未知数据"
         lines = []
-        if self.problems:
+        if self.problems and self.set_aside:
+            verb = "已导入" if self.committed else "可导入（未写入）"
+            lines.append(f"✓ {verb}：{self.file}（{label}）{self.rows - self.set_aside} 行，新增 {self.added}，"
+                         f"更新 {self.updated}" + (f"，批次 {self.batch_id}" if self.batch_id else "") + "。")
+            if self.new_towns:
+                lines.append(f"  新登记镇街 {len(self.new_towns)} 个：{'、'.join(self.new_towns[:30])}")
+            if self.as_of_date:
+                lines.append(f"  数据截至日期：{self.as_of_date}")
+            lines.append(f"  另有 {self.set_aside} 行有问题，已按要求放在一边（保存在批次中，可下载；改好后重新上传即可按编号补上）：")
+            for (column, reason), n in self.summary():
+                lines.append(f"  · {f'“{column}”列：' if column else ''}{reason}（{n} 行）")
+            lines += [f"  - {p}" for p in self.problems[:SHOWN_IN_TEXT]]
+            if len(self.problems) > SHOWN_IN_TEXT:
+                lines.append(f"  ……其余 {len(self.problems) - SHOWN_IN_TEXT} 条见完整报告（--json 或上传页下载）")
+        elif self.problems:
             lines.append(f"✗ 未导入：{self.file}（{label}）发现问题，仓库未做任何改动。")
             for (column, reason), n in self.summary():
                 lines.append(f"  · {f'“{column}”列：' if column else ''}{reason}（{n} 处）")
@@ -94,21 +126,36 @@ class Report:
                 lines.append(f"  新登记镇街 {len(self.new_towns)} 个：{'、'.join(self.new_towns[:30])}")
             if self.as_of_date:
                 lines.append(f"  数据截至日期：{self.as_of_date}")
+        if self.suggestions:
+            lines.append("  建议：以下列名没有自动采用，确认无误可在命令后加上：")
+            lines += [f"    {m}" for m in self.map_lines()]
+        if self.problems and not self.set_aside and not self.structural:
+            lines.append("  提示：可加 --partial 先导入没有问题的行，有问题的行放在一边（保存在批次中，可下载）。")
         lines += [f"  注意：{n}" for n in self.notices]
         return "\n".join(lines)
 
 
 def ingest(store: Store, data: bytes, filename: str, *, dataset: str | None = None,
            mapping: dict[str, str] | None = None, user: str = "", dry_run: bool = False,
-           add_towns: bool = False, today: date | None = None, kind: str = "real") -> Report:
-    """Validate an upload in full; commit it as one batch unless dry_run or rejected."""
-    report = Report(file=Path(filename).name)
+           add_towns: bool = False, today: date | None = None, kind: str = "real",
+           partial: bool = False, sheet: str | None = None,
+           values: dict[str, dict[str, str]] | None = None) -> Report:
+    """Validate an upload in full; commit it as one batch unless dry_run or rejected.
+
+    partial: commit the valid rows and set the others aside (kept in the batch with their reasons);
+    a structural problem (unreadable, wrong dataset, required column missing, every row bad) still
+    refuses the whole file. sheet: the worksheet to read. values: the analyst's value mapping,
+    canonical column → {value as written → value the board knows}.
+    """
+    report = Report(file=Path(filename).name, partial=partial)
     try:
-        _prepare(store, data, report, dataset, mapping or {}, add_towns, today or date.today())
+        _prepare(store, data, report, dataset, mapping or {}, add_towns, today or date.today(), sheet,
+                 values or {})
     except Rejected as r:
         report.problems = r.problems
+        report.structural = True
         return report
-    if report.problems:
+    if not report.ok:
         return report
     dup = store.duplicate_of(hashlib.sha256(data).hexdigest(), report.dataset)
     if dup:
@@ -118,7 +165,7 @@ def ingest(store: Store, data: bytes, filename: str, *, dataset: str | None = No
     try:
         batches = store.commit_many(report.tables, report.file, data, user,
                                     notices=report.notices, kind=kind, added=report.added,
-                                    updated=report.updated)
+                                    updated=report.updated, set_aside=report.set_aside_table)
     except Rejected as r:
         report.problems = r.problems
         return report
@@ -142,20 +189,22 @@ def ingest_path(store: Store, path: Path | str, **kw) -> Report:
 # -- the steps ------------------------------------------------------------------
 
 
-def _prepare(store, data, report, dataset, mapping, add_towns, today):
+def _prepare(store, data, report, dataset, mapping, add_towns, today, sheet=None, values=None):
     state = store.state()
     definitions = defs.load(store, state)
-    hints = {normalise_key(a) for d in DATASETS.values() for c in d.columns for a in c.aliases}
-    hints |= {normalise_key(i["name"]) for i in defs.indicators(definitions)}
-    hints |= {normalise_key(h) for h in mapping.values()}
-    raw = read_table(data, report.file, hints)
+    hints = {a for d in DATASETS.values() for c in d.columns for a in c.aliases}
+    hints |= {i["name"] for i in defs.indicators(definitions)}
+    hints |= set(mapping.values())
+    raw = read_table(data, report.file, hints, sheet=sheet)
+    report.sheet, report.sheets = raw.sheet, raw.sheets
     report.notices += raw.notices
     headers = list(raw.frame.columns)
     report.dataset = dataset or detect_dataset(headers, definitions, report.file)
     ds = DATASETS[report.dataset]
-    report.mapping = map_columns(ds, headers, mapping, definitions, report.file)
-    used = set(report.mapping.values())
-    report.unused_columns = [h for h in headers if h not in used]
+    report.mapping = map_columns(ds, headers, mapping, definitions, report.file, notes=report.notices,
+                                 suggested=report.suggestions)
+    used = set(report.mapping.values()) | set(report.suggestions.values())
+    report.unused_columns = [h for h in headers if h not in used and header_key(h) not in SERIAL_HEADERS]
     if report.unused_columns:
         report.notices.append("以下列未使用：" + "、".join(map(str, report.unused_columns[:20]))
                               + ("……" if len(report.unused_columns) > 20 else ""))
@@ -164,13 +213,32 @@ def _prepare(store, data, report, dataset, mapping, add_towns, today):
     if report.dataset == "indicators":
         frame, problems = _indicators(raw, report, definitions, towns, add_towns)
     else:
-        frame, problems = _typed(raw, ds, report, towns, add_towns, today)
+        frame, problems = _typed(raw, ds, report, towns, add_towns, today, values or {})
     report.rows = len(raw.frame)
     report.problems = _collapse(problems, raw, report.file)
     if report.problems:
-        return
+        bad = _bad_positions(problems)
+        if not report.partial or bad is None:
+            report.structural = bad is None
+            return
+        if len(bad) >= len(raw.frame):
+            report.structural = True
+            report.problems.insert(0, Problem(report.file, f"全部 {len(raw.frame)} 行都有问题，没有可以导入的行"))
+            return
+        report.set_aside = len(bad)
+        report.set_aside_table = _set_aside_frame(raw, problems, bad)
+        keep = np.setdiff1d(np.arange(len(raw.frame)), bad)
+        if report.dataset == "indicators":
+            frame = frame[~frame["source_row"].isin(raw.rows[bad])].reset_index(drop=True)
+        else:
+            frame = frame.iloc[keep].reset_index(drop=True)
+        rows = raw.rows[keep]
+    else:
+        rows = raw.rows
     report.notices += _placeholder_points(frame, report)
-    frame["source_row"] = raw.rows.astype("int64") if report.dataset != "indicators" else frame["source_row"]
+    if report.dataset != "indicators":
+        frame = frame.drop(columns=[c.name for c in ds.columns if c.kind == "flag"], errors="ignore")
+        frame["source_row"] = rows.astype("int64")
     table = pa.Table.from_pandas(frame, schema=arrow_schema(report.dataset).remove(
         arrow_schema(report.dataset).get_field_index("batch_seq")), preserve_index=False)
     tables = []
@@ -182,6 +250,27 @@ def _prepare(store, data, report, dataset, mapping, add_towns, today):
     if report.dataset == "hazards":
         dates = pd.concat([frame["found_date"], frame["rectified_date"], frame["closed_date"]])
         report.as_of_date = str(max(dates.max(), _current_as_of(con)).date()) if dates.notna().any() else None
+
+
+def _bad_positions(problems: list[tuple]) -> np.ndarray | None:
+    """Frame positions of every row with a problem; None when a problem is not of any row (structural)."""
+    if any(len(p[0]) == 0 for p in problems):
+        return None
+    return np.unique(np.concatenate([np.asarray(p[0], dtype=np.int64) for p in problems]))
+
+
+def _set_aside_frame(raw: RawTable, problems: list[tuple], bad: np.ndarray) -> pd.DataFrame:
+    """The rows set aside as the file has them, with their Excel row numbers and every reason."""
+    reasons: dict[int, list[str]] = {}
+    for positions, header, reason, *_ in problems:
+        for p in positions:
+            reasons.setdefault(int(p), []).append(f"“{header}”列：{reason}" if header else reason)
+    cells = raw.frame.iloc[bad].astype("string").fillna("")
+    out = pd.DataFrame({"Excel行号": raw.rows[bad].astype("int64"),
+                        "原因": ["；".join(reasons[int(p)]) for p in bad]})
+    for c in cells.columns:
+        out[str(c) if str(c) not in out else f"{c}（文件）"] = cells[c].to_numpy()
+    return out
 
 
 def _placeholder_points(frame: pd.DataFrame, report: Report) -> list[str]:
@@ -201,14 +290,11 @@ def _placeholder_points(frame: pd.DataFrame, report: Report) -> list[str]:
 
 def detect_dataset(headers: list[str], definitions: dict, filename: str) -> str:
     """The dataset whose aliases the headers match best."""
-    keys = {normalise_key(h) for h in headers}
-    scores = {}
-    for ds in DATASETS.values():
-        aliases = [{normalise_key(a) for a in c.aliases} for c in ds.columns]
-        scores[ds.name] = sum(1 for a in aliases if a & keys)
+    keys = {header_key(h) for h in headers}
+    scores = {ds.name: len(_auto_match(ds, headers)) for ds in DATASETS.values()}
     scores["indicators"] += sum(1 for i in defs.indicators(definitions)
-                                if normalise_key(i["name"]) in keys or normalise_key(i["code"]) in keys)
-    if not any(normalise_key(a) in keys for a in DATASETS["indicators"].column("month").aliases):
+                                if header_key(i["name"]) in keys or header_key(i["code"]) in keys)
+    if "month" not in _auto_match(DATASETS["indicators"], headers):
         scores["indicators"] = 0
     best = sorted(scores.items(), key=lambda kv: -kv[1])
     if best[0][1] < 2 or best[0][1] == best[1][1]:
@@ -218,12 +304,67 @@ def detect_dataset(headers: list[str], definitions: dict, filename: str) -> str:
     return best[0][0]
 
 
+def _auto_match(ds: Dataset, headers: list[str], taken: set[str] = frozenset()) -> dict[str, tuple[str, str]]:
+    """canonical → (header, how) for the headers the rules apply by themselves.
+
+    how: "alias" (an alias as written, up to width, case and spaces), "normalised" (after dropping a
+    bracketed part such as （街道）and reading 时间 as 日期), "near" (one character away from exactly
+    one column's alias of at least four characters). Each rule runs over every column before the next,
+    so a looser rule never takes a header a stricter one gives to another column.
+    """
+    result: dict[str, tuple[str, str]] = {}
+    used = set(taken)
+    free = [h for h in headers if header_key(h) not in SERIAL_HEADERS]
+    rules = [  # (how, key of a header, key of an alias)
+        ("alias", normalise_key, normalise_key),
+        ("normalised", header_key, header_key),
+        # "整改情况/完成时间" (a leaf repeated under two groups): the group's word joined to the leaf
+        ("normalised", _grouped_key, header_key),
+    ]
+    for how, keyf, alias_keyf in rules:
+        for c in ds.columns:
+            if c.name in result:
+                continue
+            keys = {alias_keyf(a) for a in c.aliases}
+            h = next((h for h in free if h not in used and keyf(h) in keys), None)
+            if h is not None:
+                result[c.name] = (h, how)
+                used.add(h)
+    # one character away: only when exactly one column has such an alias
+    for h in free:
+        if h in used:
+            continue
+        key = header_key(h)
+        if len(key) < 4:
+            continue
+        near = {c.name for c in ds.columns if c.name not in result
+                for a in c.aliases if len(header_key(a)) >= 4 and Levenshtein.distance(key, header_key(a)) <= 1}
+        if len(near) == 1:
+            name = near.pop()
+            others = {c.name for c in ds.columns for a in c.aliases
+                      if len(header_key(a)) >= 4 and Levenshtein.distance(key, header_key(a)) <= 1}
+            if others == {name}:
+                result[name] = (h, "near")
+                used.add(h)
+    return result
+
+
+def _grouped_key(text: str) -> str:
+    """"整改情况/完成时间" → the key of "整改完成时间"; other headers → a key no alias has."""
+    group, sep, leaf = str(text).rpartition("/")
+    if not sep:
+        return "\x00"
+    return header_key(re.sub(r"(情况|信息|环节)$", "", group.strip()) + leaf)
+
+
 def map_columns(ds: Dataset, headers: list[str], mapping: dict[str, str], definitions: dict,
-                filename: str) -> dict[str, str]:
-    """canonical column → header in the file, by the analyst's mapping first, then by alias."""
-    by_key = {}
-    for h in headers:
-        by_key.setdefault(normalise_key(h), h)
+                filename: str, notes: list[str] | None = None,
+                suggested: dict[str, str] | None = None) -> dict[str, str]:
+    """canonical column → header in the file, by the analyst's mapping first, then by the alias rules.
+
+    notes receives a notice for each header applied by a rule looser than an exact alias;
+    suggested receives canonical → header for likely matches the analyst must confirm.
+    """
     result = {}
     problems = []
     for canon, header in mapping.items():
@@ -234,26 +375,51 @@ def map_columns(ds: Dataset, headers: list[str], mapping: dict[str, str], defini
         else:
             result[canon] = header
     taken = set(result.values())
-    for c in ds.columns:
-        if c.name in result:
+    for canon, (h, how) in _auto_match(ds, headers, taken).items():
+        if canon in result:
             continue
-        for a in c.aliases:
-            h = by_key.get(normalise_key(a))
-            if h is not None and h not in taken:
-                result[c.name] = h
-                taken.add(h)
-                break
+        result[canon] = h
+        if how != "alias" and notes is not None:
+            notes.append(f"“{h}”按“{ds.column(canon).label}”读取")
+    hints = _suggest(ds, headers, result)
+    if suggested is not None:
+        suggested.update(hints)
     missing = [c for c in ds.columns if c.required and c.name not in result]
     if missing:
         other = _looks_like_other(ds, headers, definitions)
         for c in missing:
             reason = f"缺少必填列“{c.label}”（可用列名：{'、'.join(c.aliases)}）"
+            if c.name in hints:
+                reason += f"；文件中的“{hints[c.name]}”可能就是，确认后可在上传页选择，或在命令后加 --map {c.name}={hints[c.name]}"
             if other:
                 reason += f"；这个文件看起来是“{DATASETS[other].label}”，不是“{ds.label}”"
             problems.append(Problem(filename, reason, column=c.label))
     if problems:
         raise Rejected(problems)
     return result
+
+
+def _suggest(ds: Dataset, headers: list[str], matched: dict[str, str]) -> dict[str, str]:
+    """canonical → header that resembles one of its aliases (rapidfuzz), for columns still unmatched."""
+    free = [h for h in headers if h not in set(matched.values()) and header_key(h) not in SERIAL_HEADERS
+            and header_key(h)]
+    if not free:
+        return {}
+    best: dict[str, tuple[float, str]] = {}
+    for c in ds.columns:
+        if c.name in matched:
+            continue
+        for a in c.aliases:
+            hit = process.extractOne(header_key(a), {h: header_key(h) for h in free}, scorer=fuzz.WRatio,
+                                     score_cutoff=SUGGEST_CUTOFF)
+            if hit and hit[1] > best.get(c.name, (0, ""))[0]:
+                best[c.name] = (hit[1], hit[2])
+    out, used = {}, set()
+    for name, (score, h) in sorted(best.items(), key=lambda kv: -kv[1][0]):
+        if h not in used:
+            out[name] = h
+            used.add(h)
+    return {c.name: out[c.name] for c in ds.columns if c.name in out}
 
 
 def _looks_like_other(ds, headers, definitions):
@@ -265,9 +431,10 @@ def _looks_like_other(ds, headers, definitions):
 
 
 def _typed(raw: RawTable, ds: Dataset, report: Report, towns: pd.DataFrame, add_towns: bool,
-           today: date):
+           today: date, values_map: dict[str, dict[str, str]] | None = None):
     """Parse every mapped column to its type; problems for values that cannot be read."""
     src = raw.frame
+    vocab = _vocabularies(values_map or {})
     out = pd.DataFrame(index=src.index)
     problems: list[tuple] = []  # (frame positions, header, reason)
 
@@ -287,9 +454,18 @@ def _typed(raw: RawTable, ds: Dataset, report: Report, towns: pd.DataFrame, add_
             t = s.astype("string").fillna("").str.strip()
             out[c.name] = t.where(t != "")
         elif c.kind == "severity":
-            out[c.name] = values
-            bad(values.notna().to_numpy() & ~values.isin(SEVERITIES).to_numpy(), header,
-                "隐患等级只能是 一般、较大、重大")
+            known = _by_vocab(values, vocab["severity"])
+            out[c.name] = known
+            unknown = values.notna().to_numpy() & known.isna().to_numpy()
+            _note_unknown(report, c.name, values[unknown])
+            bad(unknown, header, "隐患等级只能是 一般、较大、重大（一般隐患、重大事故隐患等写法也可以）")
+        elif c.kind == "flag":
+            flags = _by_vocab(_text(s), vocab[c.name])
+            out[c.name] = flags
+            raw_text = _text(s)
+            unknown = raw_text.notna().to_numpy() & flags.isna().to_numpy()
+            _note_unknown(report, c.name, raw_text[unknown])
+            bad(unknown, header, "只能填 是 或 否（已/未 也可以）")
         elif c.kind == "town":
             # exports write "Unspecified" or 未知 where the area is not known: that is an empty town
             values = values.where(~values.fillna("").str.lower().isin(UNKNOWN_TOWN), None)
@@ -305,15 +481,31 @@ def _typed(raw: RawTable, ds: Dataset, report: Report, towns: pd.DataFrame, add_
             values, b = parse_dates(s)
             out[c.name] = values
             bad(b, header, "日期无法识别或不存在（可用 2022-03-05、2022/3/5、2022年3月5日、2022.03.05 或 Excel 日期）")
-        elif c.kind in ("integer", "escalation"):
+        elif c.kind == "escalation":
+            values, b = _escalations(s, vocab["escalation"])
+            out[c.name] = values
+            _note_unknown(report, c.name, _text(s)[b])
+            bad(b, header, "督办层级只能是 0 无、1 提醒、2 警示（约谈）、3 执法（一次提醒、二次警示、三次执法、移送执法也可以）")
+        elif c.kind == "notice":
+            values, b = _notice_numbers(s)
+            out[c.name] = values
+            bad(b, header, "应为期号（12、第12期、第十二期）")
+        elif c.kind == "integer":
             values, b = _integers(s, c.kind)
             out[c.name] = values
-            bad(b, header, "督办层级只能是 0 无、1 提醒、2 警示、3 执法" if c.kind == "escalation"
-                else "应为整数")
+            bad(b, header, "应为整数")
         else:  # number, lon, lat
             values, b = parse_numbers(s)
             out[c.name] = values
             bad(b, header, "应为数字")
+    for flag, date_col in FLAG_DATES.items():
+        if flag not in out or report.mapping.get(flag) is None or report.mapping.get(date_col) is None:
+            continue
+        label = ds.column(date_col).label
+        yes, has_date = (out[flag] == "是").fillna(False).to_numpy(), out[date_col].notna().to_numpy()
+        no = (out[flag] == "否").fillna(False).to_numpy()
+        bad(yes & ~has_date, report.mapping[flag], f"填了“是”，却没有{label}")
+        bad(no & has_date, report.mapping[flag], f"填了“否”，却有{label}")
     # rules run even when some cells did not parse, so one report lists everything to fix;
     # a cell already reported as unreadable is not reported again as empty
     seen = {(int(i), h) for pos, h, *_ in problems for i in pos}
@@ -328,6 +520,79 @@ def _text(s: pd.Series) -> pd.Series:
     """Normalised text, empty cells missing; Arrow-backed str, not object (a tenth of the memory and time)."""
     t = normalise_text(s.astype("string").fillna(""))
     return t.where(t != "")
+
+
+def _vocabularies(values_map: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """Per column: normalised spelling → the value the board knows (data/vocab.json plus the analyst's mapping)."""
+    v = vocabulary()
+    base = {name: {normalise_key(w): canon for canon, words in v[name].items() for w in [canon, *words]}
+            for name in ("severity", "escalation", "yes_no")}
+    out = {}
+    for column, name in (("severity", "severity"), ("escalation", "escalation"),
+                         ("is_rectified", "yes_no"), ("is_closed", "yes_no")):
+        table = dict(base[name])
+        table.update({normalise_key(k): str(val) for k, val in values_map.get(column, {}).items()
+                      if val not in (None, "")})
+        out[column] = table
+    return out
+
+
+def _by_vocab(values: pd.Series, table: dict[str, str]) -> pd.Series:
+    """Each value's canonical spelling, missing where the vocabulary does not know it (decided once per value)."""
+    known = {v: table.get(normalise_key(v)) for v in values.dropna().unique()}
+    return values.map(known).astype("object").where(values.notna(), None)
+
+
+def _note_unknown(report: Report, column: str, values: pd.Series) -> None:
+    """Remember values no vocabulary knows, so the upload page can offer a value mapping."""
+    distinct = [str(v) for v in pd.unique(values.dropna())][:50]
+    if distinct:
+        report.unknown_values[column] = distinct
+
+
+def _escalations(s: pd.Series, table: dict[str, str]):
+    """Escalation levels 0–3 from the vocabulary (一次提醒, 约谈, 移送执法 …), a level word inside, or a digit."""
+    text = _text(s)
+    level = {}
+    for v in text.dropna().unique():
+        hit = table.get(normalise_key(v))
+        if hit is None:
+            hit = next((n for w, n in ESCALATIONS.items() if w in v), None)
+        level[v] = None if hit is None else int(hit)
+    words = text.map(level).astype("object")
+    nums, b = parse_integers(s.where(words.isna(), ""))
+    values = nums.where(words.isna(), words.astype("Int64"))
+    b = b | (values.notna().to_numpy() & ~values.fillna(0).between(0, 3).to_numpy())
+    b = b | (text.notna().to_numpy() & values.isna().to_numpy())
+    return values.astype("Int64"), b
+
+
+_NOTICE = re.compile(r"^(?:\d{4}年)?第?\s*([0-9]+|[零〇一二两三四五六七八九十百千]+)\s*[期号]?$")
+
+
+def _notice_numbers(s: pd.Series):
+    """Airing notice numbers: 12, "第12期", "12期", "第十二期", "2024年第3期" → 3."""
+    text = _text(s)
+    table = {}
+    for v in text.dropna().unique():
+        m = _NOTICE.match(v.replace(" ", ""))
+        if not m:
+            table[v] = None
+            continue
+        digits = m.group(1)
+        if digits.isdigit():
+            table[v] = int(digits)
+        else:
+            try:
+                table[v] = int(cn2an.cn2an(digits, "smart"))
+            except (ValueError, KeyError, TypeError):
+                table[v] = None
+    words = text.map(table).astype("object")
+    nums, b = parse_integers(s.where(words.isna(), ""))
+    values = nums.where(words.isna(), words.astype("Int64"))
+    b = b | (text.notna().to_numpy() & values.isna().to_numpy())
+    b = b | (values.notna().to_numpy() & (values.fillna(0) < 0).to_numpy())
+    return values.astype("Int64"), b
 
 
 def _integers(s: pd.Series, kind: str):
@@ -361,14 +626,16 @@ def _check_rules(out: pd.DataFrame, ds: Dataset, report: Report, today: date) ->
     key = ds.key[0] if ds.name != "indicators" else None
     cols = {}
     for c in ds.columns:
+        if c.kind == "flag":
+            continue
         name = "town_code" if c.kind == "town" else c.name
         checks = []
         if c.kind == "lon":
             checks.append(pandera.Check.in_range(-180, 180, name="经度应在 -180 到 180 之间"))
         if c.kind == "lat":
             checks.append(pandera.Check.in_range(-90, 90, name="纬度应在 -90 到 90 之间"))
-        if c.kind == "integer" and c.name in ("population", "grid_count", "points_checked",
-                                              "hazards_found", "notice_no"):
+        if c.kind in ("integer", "notice") and c.name in ("population", "grid_count", "points_checked",
+                                                          "hazards_found", "notice_no"):
             checks.append(pandera.Check.ge(0, name="不能为负数"))
         if c.name == "area_km2":
             checks.append(pandera.Check.gt(0, name="面积应大于 0"))
@@ -481,20 +748,19 @@ def bad(problems, mask, header, reason):
 
 
 def _collapse(problems: list[tuple], raw: RawTable, filename: str) -> list[Problem]:
-    """Problem tuples → report rows, at most MAX_PER_KIND per (column, reason) plus a count."""
+    """Problem tuples → report rows, one per row and reason (no cap: the download lists every one)."""
     rows = []
     for positions, header, reason, *_ in problems:
         if len(positions) == 0:
             rows.append(Problem(filename, reason, column=header))
             continue
         cells = raw.frame[header] if header is not None and header in raw.frame else None
-        for p in positions[:MAX_PER_KIND]:
-            value = None if cells is None else cells.iloc[p]
-            value = None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+        values = None if cells is None else cells.iloc[np.asarray(positions)].tolist()
+        for k, p in enumerate(positions):
+            value = None if values is None else values[k]
+            value = None if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA \
+                else str(value)
             rows.append(Problem(filename, reason, row=int(raw.rows[p]), column=header, value=value))
-        if len(positions) > MAX_PER_KIND:
-            rows.append(Problem(filename, f"……同样的问题另有 {len(positions) - MAX_PER_KIND} 行未逐一列出："
-                                          f"{reason}", column=header))
     return rows
 
 

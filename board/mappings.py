@@ -1,6 +1,7 @@
 """Column mappings the analyst chose, remembered per export source (its header signature) for next month.
 
-Kept in STORE/mappings.json: {signature: {"dataset", "mapping", "headers", "user", "time"}}.
+Kept in STORE/mappings.json: {signature: {"dataset", "mapping", "values", "headers", "user", "time"}};
+"values" is the analyst's value mapping (canonical column → {value as written → value the board knows}).
 The file sits beside the manifest but is not part of any batch: it changes no figure.
 """
 
@@ -44,13 +45,14 @@ def load(store: Store, headers: list[str]) -> dict | None:
     return entry
 
 
-def save(store: Store, headers: list[str], dataset: str, mapping: dict[str, str], user: str) -> None:
-    """Remember the mapping for this export source (replacing an earlier one)."""
+def save(store: Store, headers: list[str], dataset: str, mapping: dict[str, str], user: str,
+         values: dict[str, dict[str, str]] | None = None) -> None:
+    """Remember the column (and value) mapping for this export source (replacing an earlier one)."""
     if not user:
         raise PermissionError("保存列对应关系需要分析员身份")
     with store.locked():  # two analysts saving at once must not lose one of the mappings
         all_ = load_all(store)
-        all_[signature(headers)] = {"dataset": dataset, "mapping": dict(mapping),
+        all_[signature(headers)] = {"dataset": dataset, "mapping": dict(mapping), "values": dict(values or {}),
                                     "headers": [str(h) for h in headers], "user": user, "time": _now()}
         _write_bytes(store.path / FILE, json.dumps(all_, ensure_ascii=False, indent=1).encode())
 
@@ -64,12 +66,13 @@ def headers_hints(definitions: dict) -> set[str]:
     return hints | {i["name"] for i in defs.indicators(definitions)}
 
 
-def preview(data: bytes, filename: str, definitions: dict, rows: int = 10) -> tuple[list[str], pd.DataFrame, list[str]]:
-    """(headers, the first rows as text, reader notices); Rejected when the file cannot be read at all."""
-    raw = read_table(data, filename, headers_hints(definitions))
+def preview(data: bytes, filename: str, definitions: dict, rows: int = 10,
+            sheet: str | None = None) -> tuple[list[str], pd.DataFrame, list[str], str | None, list[str]]:
+    """(headers, the first rows as text, reader notices, the sheet read, every sheet); Rejected when unreadable."""
+    raw = read_table(data, filename, headers_hints(definitions), sheet=sheet)
     head = raw.frame.head(rows).astype("string").fillna("")
     head.index = pd.Index(raw.rows[:rows], name="行")  # the row numbers the analyst sees in Excel
-    return [str(h) for h in raw.frame.columns], head, list(raw.notices)
+    return [str(h) for h in raw.frame.columns], head, list(raw.notices), raw.sheet, list(raw.sheets)
 
 
 def targets(dataset: str, definitions: dict) -> list[tuple[str, str, bool]]:
@@ -81,15 +84,27 @@ def targets(dataset: str, definitions: dict) -> list[tuple[str, str, bool]]:
     return out
 
 
-def suggest(dataset: str, headers: list[str], remembered: dict[str, str], definitions: dict) -> dict[str, str]:
-    """canonical → header: the remembered choices, then the core's alias matching (required columns may stay unmatched)."""
+def suggest(dataset: str, headers: list[str], remembered: dict[str, str], definitions: dict,
+            likely: dict[str, str] | None = None) -> dict[str, str]:
+    """canonical → header: the remembered choices, then the core's alias rules (required columns may stay unmatched).
+
+    likely, when given, receives the resembling headers (rapidfuzz) the page pre-selects for the analyst to confirm;
+    they are also in the result.
+    """
     ds = DATASETS[dataset]
     relaxed = replace(ds, columns=tuple(replace(c, required=False) for c in ds.columns))
     known = {k: v for k, v in remembered.items() if v in headers}
+    fuzzy: dict[str, str] = {}
     try:
-        result = map_columns(relaxed, headers, known, definitions, "")
+        result = map_columns(relaxed, headers, known, definitions, "", suggested=fuzzy)
     except Rejected:
-        result = map_columns(relaxed, headers, {}, definitions, "")
+        fuzzy = {}
+        result = map_columns(relaxed, headers, {}, definitions, "", suggested=fuzzy)
+    for name, header in fuzzy.items():
+        if name not in result and header not in result.values():
+            result[name] = header
+            if likely is not None:
+                likely[name] = header
     if dataset == "indicators":
         by_key = {normalise_key(h): h for h in headers}
         for i in defs.indicators(definitions):
@@ -97,3 +112,15 @@ def suggest(dataset: str, headers: list[str], remembered: dict[str, str], defini
             if header:
                 result[i["code"]] = header
     return result
+
+
+def value_choices(column: str) -> list[str]:
+    """The values the board knows for a column with a vocabulary (what an unknown value may be mapped to)."""
+    from board.schema import vocabulary
+
+    v = vocabulary()
+    if column == "severity":
+        return list(v["severity"])
+    if column == "escalation":
+        return ["0", "1", "2", "3"]
+    return list(v["yes_no"])

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import csv
 import io
+import multiprocessing
 import os
 import re
+import resource
+import threading
 import unicodedata
 import zipfile
 from collections import Counter
@@ -31,10 +34,18 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import python_calamine
 
+from board import ROOT
 from board.errors import Problem, Rejected
-from board.parse import cell_text, normalise_key
+from board.parse import cell_text
+from board.schema import header_key
 
 HEADER_SEARCH_ROWS = 15
+SERIAL_HEADERS = {"序号", "序", "no", "no."}  # a running number, not data: ignored when judging blank rows
+MAX_COLUMNS = 1024  # cells further right are strays (Excel's used range reaching XFD), reported and ignored
+MAX_UNZIPPED = int(os.environ.get("BOARD_MAX_UNZIPPED_MB", "1024")) << 20  # what an .xlsx may expand to
+MAX_RATIO = 200  # a member expanding more than this (and past 64 MB) is a zip bomb, not a spreadsheet
+READ_MEMORY_MB = int(os.environ.get("BOARD_READ_MEMORY_MB", "3072"))  # the Excel reader child's address space
+READ_SECONDS = int(os.environ.get("BOARD_READ_SECONDS", "600"))
 DELIMITERS = (",", "\t", ";", "|")
 SAMPLE_CHARS = 1 << 20
 SAMPLE_RECORDS = 200
@@ -77,26 +88,31 @@ class RawTable:
     format: str  # "csv" | "xlsx" | "parquet"
     encoding: str | None  # "utf-8-sig" | "utf-8" | "gb18030" | "utf-16" for csv, else None
     notices: list[str] = field(default_factory=list)  # plain Chinese notes for the analyst
+    sheet: str | None = None  # the worksheet read (Excel)
+    sheets: list[str] = field(default_factory=list)  # every visible worksheet, for the analyst to pick another
 
 
-def read_table(data: bytes, filename: str, header_hints: Iterable[str] = ()) -> RawTable:
-    """Read one uploaded file; anything unreadable raises Rejected with a reason in plain Chinese."""
+def read_table(data: bytes, filename: str, header_hints: Iterable[str] = (), sheet: str | None = None) -> RawTable:
+    """Read one uploaded file; anything unreadable raises Rejected with a reason in plain Chinese.
+
+    Excel files are parsed in a child process with a memory limit: a workbook whose used range
+    reaches XFD1048576, or a zip bomb, must not take the server down with it.
+    """
+    data = bytes(data)
+    hints = {header_key(h) for h in header_hints} - {""}
+    if data.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC, OLE_MAGIC)):
+        _check_expansion(data, filename)
+        return _read_excel_guarded(data, filename, hints, sheet)
     try:
-        return _read(bytes(data), filename, {normalise_key(h) for h in header_hints} - {""})
+        return _read(data, filename, hints)
     except Rejected:
         raise
     except Exception as exc:
         raise _rejected(filename, f"无法读取这个文件（{type(exc).__name__}），请确认它是 CSV、Excel 或 Parquet 表格") from exc
-    except BaseException as exc:  # python-calamine's Rust panics derive from BaseException
-        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
-            raise
-        raise _rejected(filename, MSG_EXCEL_BROKEN) from exc
 
 
 def _read(data: bytes, filename: str, hints: set[str]) -> RawTable:
     ext = os.path.splitext(filename)[1].lower()
-    if data.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC, OLE_MAGIC)):
-        return _read_excel(data, filename, hints)
     if data.startswith(PARQUET_MAGIC) or ext in PARQUET_EXTENSIONS:
         return _read_parquet(data, filename)
     return _read_csv(data, filename, hints, ext)
@@ -120,10 +136,12 @@ def _read_csv(data: bytes, filename: str, hints: set[str], ext: str) -> RawTable
         sample = text[: max(text.rfind("\n", 0, SAMPLE_CHARS), text.rfind("\r", 0, SAMPLE_CHARS), 0) + 1]
     delimiter = _sniff_delimiter(sample)
     records = _sample_records(sample, delimiter, filename)
-    header_i = _find_header([r for _, r, _ in records], hints)
-    header_row, header, header_end = records[header_i]
-    preamble = [(row, cells) for row, cells, _ in records[:header_i]]
-    widths = Counter(len(cells) for _, cells, _ in records[header_i + 1 :] if any(c.strip() for c in cells))
+    first, last, header, note = _find_header([(row, cells) for row, cells, _ in records], hints)
+    header_row, _, header_end = records[last]
+    preamble = [(row, cells) for row, cells, _ in records[:first]]
+    if note:
+        notices.append(note)
+    widths = Counter(len(cells) for _, cells, _ in records[last + 1 :] if any(c.strip() for c in cells))
     # every data row one field wider than the header: a trailing delimiter, not a shifted value
     ncols = max([len(header), *(w for w, k in widths.items() if k * 2 > sum(widths.values()))])
 
@@ -239,17 +257,76 @@ def _sample_records(sample: str, delimiter: str, filename: str) -> list[tuple[in
     return records
 
 
-def _find_header(records: list[list[str]], hints: set[str]) -> int:
-    """Index of the header: the first row naming ≥ 2 known columns, else the first with ≥ 2 filled cells."""
+def _find_header(records: list[tuple[int, list[str]]], hints: set[str],
+                 merges: list = ()) -> tuple[int, int, list[str], str | None]:
+    """(first, last) index of the header rows, the column names, and a notice when the header spans two rows.
+
+    The header is the row naming the most known columns (at least 2), else the first with ≥ 2 filled
+    cells. A row directly above or below it joins it when together they name more known columns: the
+    upper row of a grouped header (隐患基本情况 over 隐患类别 · 隐患等级 …), whose cells merged down
+    both rows name a column themselves (序号, 隐患编号).
+    """
     candidates = records[:HEADER_SEARCH_ROWS]
-    if hints:
-        for i, cells in enumerate(candidates):
-            if sum(normalise_key(c) in hints for c in cells) >= 2:
-                return i
-    for i, cells in enumerate(candidates):
-        if sum(bool(c.strip()) for c in cells) >= 2:
-            return i
-    return 0
+    scores = [_score(cells, hints) for _, cells in candidates]
+    if not hints or max(scores, default=0) < 2:
+        best = next((i for i, (_, c) in enumerate(candidates) if sum(bool(x.strip()) for x in c) >= 2), 0)
+        return best, best, candidates[best][1], None
+    best = max(range(len(candidates)), key=lambda i: (scores[i], -i))
+    pairs = []
+    for upper in (best - 1, best):
+        lower = upper + 1
+        if upper < 0 or lower >= len(candidates) or candidates[lower][0] != candidates[upper][0] + 1:
+            continue
+        names, groups, leaves = _combine(candidates[upper], candidates[lower], merges)
+        score = _score(leaves, hints)
+        if score > scores[best]:
+            pairs.append((score, -upper, names, groups))
+    if not pairs:
+        return best, best, candidates[best][1], None
+    _, upper, names, groups = max(pairs, key=lambda p: p[:2])
+    upper = -upper
+    rows = f"第 {candidates[upper][0]}–{candidates[upper + 1][0]} 行"
+    shown = "“" + "”“".join(groups[:6]) + "”" if groups else ""
+    note = f"表头占两行（{rows}），上一行是分组{shown}，已按下一行的列名读取（上下合并的格按上一行读取）"
+    return upper, upper + 1, names, note
+
+
+def _score(cells: list[str], hints: set[str]) -> int:
+    """How many cells name a known column."""
+    return sum(1 for c in cells if c and c.strip() and header_key(c) in hints)
+
+
+def _combine(upper: tuple[int, list[str]], lower: tuple[int, list[str]],
+             merges) -> tuple[list[str], list[str], list[str]]:
+    """(names, groups, leaves) of a two-row header: the lower cell, else the upper one; "group/leaf" where leaves repeat."""
+    up_row, up = upper
+    _, low = lower
+    width = max(len(up), len(low))
+    up = [c.strip() for c in up] + [""] * (width - len(up))
+    low = [c.strip() for c in low] + [""] * (width - len(low))
+    # horizontal merges in the upper row (0-based sheet coordinates) say how far each group reaches
+    span_of = {}
+    for (r0, c0), (r1, c1) in merges:
+        if r0 <= up_row - 1 <= r1 and c1 > c0:
+            for c in range(c0, c1 + 1):
+                span_of[c] = c0
+    leaves, group_of, current = [], [], None
+    for c in range(width):
+        if not low[c]:
+            leaves.append(up[c])  # merged down both rows, or a single-row column
+            group_of.append(None)
+            current = None
+            continue
+        leaves.append(low[c])
+        if up[c]:
+            current = up[c]
+        elif merges and span_of:
+            current = up[span_of[c]] if c in span_of else None
+        group_of.append(current)
+    repeated = {n for n, k in Counter(leaves).items() if n and k > 1}
+    names = [f"{g}/{n}" if n in repeated and g else n for n, g in zip(leaves, group_of)]
+    groups = list(dict.fromkeys(g for g in group_of if g))
+    return names, groups, leaves
 
 
 def _parse_body(body: bytes, start: int, text: str, text_start: int, delimiter: str, ncols: int,
@@ -392,64 +469,292 @@ def _fit(cells: list[str], ncols: int, row: int, padded: list[int], filename: st
 # ---------------------------------------------------------------- Excel
 
 
-def _read_excel(data: bytes, filename: str, hints: set[str]) -> RawTable:
+@dataclass
+class _Sheet:
+    """One worksheet as text: its non-blank rows (Excel row number, cells) and merged ranges (0-based)."""
+
+    name: str
+    rows: list[tuple[int, list[str]]]
+    merges: list
+    strays: list[str] = field(default_factory=list)  # cells far right of the table, e.g. "XFD1048576"
+
+
+def _read_excel_guarded(data: bytes, filename: str, hints: set[str], sheet: str | None) -> RawTable:
+    """_read_excel in a child process; a native crash or the memory limit becomes a problem of this file."""
+    outcome = _in_child(data, filename, hints, sheet, "calamine")
+    if outcome[0] == "died" and data.startswith(ZIP_MAGIC):
+        # calamine builds the whole used range in memory (a stray cell at XFD1048576 asks for 512 GB);
+        # openpyxl's streaming parser reads only the cells that are there
+        outcome = _in_child(data, filename, hints, sheet, "sparse")
+    kind, value = outcome
+    if kind == "ok":
+        return value
+    if kind == "rejected":
+        raise Rejected(value)
+    if kind == "timeout":
+        raise _rejected(filename, f"读取这个 Excel 文件超过了 {READ_SECONDS} 秒，已停止；请把数据复制到新工作簿另存后再上传")
+    if kind == "died":
+        raise _rejected(filename, f"这个 Excel 文件读取时超出了内存上限（{READ_MEMORY_MB:,} MB），已停止读取，看板未受影响。"
+                                  "常见原因是工作表里有远离数据的单元格或格式，或文件本身异常；"
+                                  "请在 Excel 中删去数据以外的行和列（或把数据复制到新工作簿）另存后再上传")
+    raise _rejected(filename, value)
+
+
+_CONTEXT_LOCK = threading.Lock()
+_context = None
+
+
+def _child_context():
+    """A forkserver context whose server has already imported this module, so each read starts in milliseconds."""
+    global _context
+    with _CONTEXT_LOCK:
+        if _context is None:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["board.readers"])
+            # Python 3.11's forkserver ignores the parent's sys.path: give it the project by PYTHONPATH
+            old = os.environ.get("PYTHONPATH")
+            os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + ([old] if old else []))
+            try:
+                from multiprocessing import forkserver
+                forkserver.ensure_running()
+            finally:
+                if old is None:
+                    os.environ.pop("PYTHONPATH", None)
+                else:
+                    os.environ["PYTHONPATH"] = old
+            _context = ctx
+        return _context
+
+
+def _in_child(data: bytes, filename: str, hints: set[str], sheet: str | None, mode: str) -> tuple[str, object]:
+    """("ok", RawTable) | ("rejected", problems) | ("broken", reason) | ("died", None) | ("timeout", None)."""
+    ctx = _child_context()
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child_main, args=(send, data, filename, hints, sheet, mode, READ_MEMORY_MB),
+                        daemon=True)
+    child.start()
+    send.close()  # the child holds the only writing end: its death ends our wait
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet, grid, skipped_sheets = _first_filled_sheet(workbook)
+        if not receive.poll(READ_SECONDS):
+            child.kill()
+            return ("timeout", None)
+        try:
+            return receive.recv()
+        except (EOFError, OSError):
+            return ("died", None)
+    finally:
+        receive.close()
+        child.join(10)
+        if child.is_alive():
+            child.kill()
+            child.join()
+
+
+def _child_main(send, data, filename, hints, sheet, mode, memory_mb) -> None:
+    limit = memory_mb << 20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    # a native abort prints a Rust backtrace; the analyst gets the Chinese reason from the parent instead
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        outcome = ("ok", _read_excel(data, filename, hints, sheet, mode))
+    except Rejected as r:
+        outcome = ("rejected", r.problems)
+    except MemoryError:
+        outcome = ("died", None)
+    except BaseException:  # python-calamine's Rust panics derive from BaseException
+        outcome = ("broken", _excel_failure(data))
+    send.send(outcome)
+    send.close()
+
+
+def _check_expansion(data: bytes, filename: str) -> None:
+    """Refuse a workbook whose parts would expand past what a spreadsheet of data needs (a zip bomb)."""
+    if not data.startswith(ZIP_MAGIC):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except Exception:
+        return  # a damaged archive: the reader says so
+    total = sum(i.file_size for i in infos)
+    bomb = [i for i in infos if i.file_size > 64 << 20 and i.file_size > MAX_RATIO * max(i.compress_size, 1)]
+    if total > MAX_UNZIPPED or bomb:
+        ratio = total / max(len(data), 1)
+        raise _rejected(filename, f"这个 Excel 文件解压后有 {_size(total)}（是文件本身的 {ratio:,.0f} 倍），"
+                                  f"超过看板能读取的上限（{_size(MAX_UNZIPPED)}，压缩比不超过 {MAX_RATIO} 倍），已拒绝读取。"
+                                  "这通常是大片空白格式或异常文件；请把数据复制到新工作簿另存后再上传")
+
+
+def _size(n: int) -> str:
+    return f"{n / (1 << 30):,.1f} GB" if n >= 1 << 30 else f"{n / (1 << 20):,.0f} MB"
+
+
+def _read_excel(data: bytes, filename: str, hints: set[str], sheet: str | None = None,
+                mode: str = "calamine") -> RawTable:
+    """The worksheet whose header names the most known columns (or the one asked for), read as text."""
+    try:
+        names, sheets = _excel_sheets(data, mode)
+        if sheet is not None and sheet not in names:
+            raise _rejected(filename, f"工作簿里没有名为“{sheet}”的工作表（有：{'、'.join(names) or '无'}）")
+        best, best_key, empty, scanned = None, None, [], []
+        for s in sheets(sheet):
+            if not s.rows:
+                empty.append(s.name)
+                continue
+            first, last, header, _ = _find_header(s.rows, hints, s.merges)
+            key = _score(header, hints)
+            scanned.append(s.name)
+            if best is None or key > best_key:
+                best, best_key = s, key
     except python_calamine.PasswordError:
         raise _rejected(filename, "Excel 文件设置了密码，请取消密码保护后再上传") from None
+    except Rejected:
+        raise
+    except MemoryError:
+        raise
     except Exception as exc:
         raise _rejected(filename, _excel_failure(data)) from exc
-    if sheet is None:
+    if best is None:
+        if sheet is not None:
+            raise _rejected(filename, f"工作表“{sheet}”是空的")
         raise _rejected(filename, MSG_EMPTY + "（工作簿里没有任何数据）")
 
     notices = []
-    if skipped_sheets:
-        notices.append(f"工作表“{'”、“'.join(skipped_sheets)}”是空的，已读取工作表“{sheet.name}”")
-    others = [m.name for m in workbook.sheets_metadata
-              if _is_visible_worksheet(m) and m.name != sheet.name and m.name not in skipped_sheets]
-    if others:
-        notices.append(f"只读取了工作表“{sheet.name}”，没有读取“{'”、“'.join(others)}”")
+    if sheet is None and len(names) > 1:
+        others = [n for n in names if n != best.name]
+        if empty and set(others) <= set(empty):
+            notices.append(f"工作表“{'”、“'.join(empty)}”是空的，已读取工作表“{best.name}”")
+        else:
+            notices.append(f"已读取工作表“{best.name}”（表头最像所选数据）；跳过了“{'”、“'.join(others)}”，"
+                           "如需读取其他工作表请另行指定")
+    elif sheet is not None:
+        notices.append(f"已按指定读取工作表“{sheet}”")
+    if best.strays:
+        shown = "、".join(best.strays[:3]) + (f" 等 {len(best.strays)} 个" if len(best.strays) > 3 else "")
+        notices.append(f"表格右侧很远处有单元格（{shown}），不属于表格，已忽略")
 
-    filled = [(i + 1, cells) for i, cells in enumerate(grid) if any(c.strip() for c in cells)]
-    header_i = _find_header([cells for _, cells in filled], hints)
-    header_row, header = filled[header_i]
-    notices += _fill_merged(grid, sheet.merged_cell_ranges or [], header_row, header)
-    data_rows = [(row, grid[row - 1]) for row, _ in filled[header_i + 1 :]]
+    first, last, header, note = _find_header(best.rows, hints, best.merges)
+    if note:
+        notices.append(note)
+    header_row = best.rows[last][0]
     width = len(header)
-    columns = [pa.array([cells[i] for _, cells in data_rows], pa.string()) for i in range(width)]
-    rows = np.array([row for row, _ in data_rows], dtype=np.int64)
-    return _finish(columns, rows, header, header_row, filled[:header_i], "xlsx", None, notices, filename)
+    by_row = dict(best.rows)
+    data_rows = [r for r, _ in best.rows[last + 1:]]
+    grid = {r: (by_row[r] + [""] * (width - len(by_row[r])))[:width] for r in data_rows}
+    notices += _fill_merged(grid, best.merges, header_row, header)
+    rows = np.array(data_rows, dtype=np.int64)
+    columns = [pa.array([grid[r][i] for r in data_rows], pa.string()) for i in range(width)]
+    table = _finish(columns, rows, header, header_row, best.rows[:first], "xlsx", None, notices, filename,
+                    blank_lines=_gaps(data_rows))
+    table.sheet, table.sheets = best.name, names
+    return table
 
 
-def _first_filled_sheet(workbook) -> tuple[object, list[list[str]], list[str]]:
-    """The first visible worksheet with any content, its cells as text, and the empty sheets passed over."""
-    empty = []
-    for meta in workbook.sheets_metadata:
-        if not _is_visible_worksheet(meta):
-            continue  # hidden sheets hold drop-down lists and lookups, chart sheets hold no cells
-        sheet = workbook.get_sheet_by_name(meta.name)
-        # skip_empty_area=False keeps leading blank rows, so list index + 1 is Excel's row number
-        grid = [[v if type(v) is str else cell_text(v) for v in r] for r in sheet.to_python(skip_empty_area=False)]
-        if any(c.strip() for r in grid for c in r):
-            return sheet, grid, empty
-        empty.append(meta.name)
-    return None, [], empty
+def _gaps(rows: list[int]) -> list[int]:
+    """Row numbers missing between the first and last of `rows` (blank rows inside the data)."""
+    out, seen = [], set(rows)
+    if rows and rows[-1] - rows[0] + 1 - len(rows) <= 1000:
+        out = [r for r in range(rows[0], rows[-1]) if r not in seen]
+    return out
+
+
+def _excel_sheets(data: bytes, mode: str):
+    """(names of the visible worksheets, a function yielding each of them — or the one named — as a _Sheet)."""
+    if mode == "sparse":
+        return _sparse_sheets(data)
+    workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    names = [m.name for m in workbook.sheets_metadata if _is_visible_worksheet(m)]
+
+    def sheets(only=None):
+        for name in names if only is None else [only]:
+            sheet = workbook.get_sheet_by_name(name)
+            # skip_empty_area=False keeps leading blank rows, so list index + 1 is Excel's row number
+            rows = []
+            for i, r in enumerate(sheet.to_python(skip_empty_area=False)):
+                cells = [v if type(v) is str else cell_text(v) for v in r]
+                if any(c.strip() for c in cells):
+                    rows.append((i + 1, cells))
+            strays = []
+            for i, (row, cells) in enumerate(rows):
+                if len(cells) > MAX_COLUMNS:
+                    strays += [f"{_column_letter(c)}{row}" for c in range(MAX_COLUMNS, len(cells)) if cells[c].strip()]
+                    rows[i] = (row, cells[:MAX_COLUMNS])
+            rows = [(r, c) for r, c in rows if any(x.strip() for x in c)]
+            yield _Sheet(name, rows, list(sheet.merged_cell_ranges or []), strays)
+
+    return names, sheets
+
+
+def _sparse_sheets(data: bytes):
+    """Worksheets read cell by cell with openpyxl's streaming parser: only cells that hold a value cost memory."""
+    import openpyxl
+    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.worksheet.cell_range import CellRange
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    visible = [ws for ws in workbook.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+    names = [ws.title for ws in visible]
+
+    def sheets(only=None):
+        for ws in visible:
+            if only is not None and ws.title != only:
+                continue
+            rows, strays = {}, []
+            with ws._get_source() as source:
+                parser = WorkSheetParser(source, ws._shared_strings, data_only=True, epoch=workbook.epoch,
+                                         date_formats=workbook._date_formats,
+                                         timedelta_formats=workbook._timedelta_formats)
+                for _, cells in parser.parse():
+                    for cell in cells:
+                        value = cell["value"]
+                        if value is None or (isinstance(value, str) and not value.strip()):
+                            continue
+                        r, c = cell["row"], cell["column"]
+                        if c > MAX_COLUMNS:
+                            strays.append(f"{_column_letter(c - 1)}{r}")
+                            continue
+                        rows.setdefault(r, {})[c - 1] = cell_text(value)
+                merged = parser.merged_cells.mergeCell if parser.merged_cells else []
+            merges = []
+            for m in merged:
+                min_col, min_row, max_col, max_row = CellRange(m.ref).bounds
+                merges.append(((min_row - 1, min_col - 1), (max_row - 1, max_col - 1)))
+            out = []
+            for r in sorted(rows):
+                cells = rows[r]
+                line = [""] * (max(cells) + 1)
+                for c, v in cells.items():
+                    line[c] = v
+                out.append((r, line))
+            yield _Sheet(ws.title, out, merges, strays)
+
+    return names, sheets
+
+
+def _column_letter(index: int) -> str:
+    """0-based column index → Excel's letters (0 → A, 16383 → XFD)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 def _is_visible_worksheet(meta) -> bool:
     return str(meta.visible).rsplit(".", 1)[-1].lower() == "visible" and "worksheet" in str(meta.typ).lower()
 
 
-def _fill_merged(grid: list[list[str]], merged, header_row: int, header: list[str]) -> list[str]:
+def _fill_merged(grid: dict[int, list[str]], merged, header_row: int, header: list[str]) -> list[str]:
     """Copy each vertically merged data cell's value into every row it spans, as the analyst sees it."""
     spans = []
     for (r0, c0), (r1, _c1) in merged:
-        if r0 + 1 <= header_row or r1 <= r0 or r0 >= len(grid) or c0 >= len(grid[r0]):
+        if r0 + 1 <= header_row or r1 <= r0 or (r0 + 1) not in grid or c0 >= len(grid[r0 + 1]):
             continue
-        value = grid[r0][c0]
-        for r in range(r0 + 1, min(r1, len(grid) - 1) + 1):
-            if c0 < len(grid[r]) and not grid[r][c0].strip():
+        value = grid[r0 + 1][c0]
+        for r in range(r0 + 2, r1 + 2):
+            if r in grid and not grid[r][c0].strip():
                 grid[r][c0] = value
         name = header[c0].strip() if c0 < len(header) else ""
         spans.append(f"第 {r0 + 1}–{r1 + 1} 行“{name or f'第{c0 + 1}列'}”列")
@@ -504,17 +809,25 @@ def _read_parquet(data: bytes, filename: str) -> RawTable:
 
 def _finish(columns: list, rows: np.ndarray, header: list[str], header_row: int,
             preamble: list[tuple[int, list[str]]], fmt: str, encoding: str | None,
-            notices: list[str], filename: str) -> RawTable:
+            notices: list[str], filename: str, blank_lines: list[int] = ()) -> RawTable:
     """Name the columns, drop blank rows and totals/footer rows, and refuse a file with no data."""
     notices = list(notices)
     if preamble:
         first = next((c.strip() for c in preamble[0][1] if c.strip()), "")
-        notices.insert(0, f"已跳过表头上方的标题行（{_row_list([r for r, _ in preamble])}：{_clip(first)}）")
+        label = "标题行" if all(sum(bool(c.strip()) for c in cells) <= 1 for _, cells in preamble) else "标题和说明行"
+        notices.insert(0, f"已跳过表头上方的{label}（{_row_list([r for r, _ in preamble])}：{_clip(first)}）")
     table = pa.table({f"c{i}": col for i, col in enumerate(columns)}) if columns else pa.table({})
-    blank_row = _blank_rows(table)
+    # a pre-numbered template row (序号 filled, nothing else) is a blank row
+    serial = [i for i, h in enumerate(header[: table.num_columns]) if header_key(h) in SERIAL_HEADERS]
+    blank_row = _blank_rows(table, skip=serial)
+    blank = list(blank_lines)
     if blank_row.any():
         keep = np.flatnonzero(~blank_row)
+        last = keep[-1] if len(keep) else -1
+        blank += [int(r) for r in rows[np.flatnonzero(blank_row)] if r < (rows[last] if last >= 0 else 0)]
         table, rows = table.take(pa.array(keep)), rows[keep]
+    if blank:
+        notices.append(f"已跳过数据中间的空行（{_row_list(sorted(blank))}）")
     table, rows = _drop_summary_rows(table, rows, notices)
 
     header = [h.strip() for h in header] + [""] * (table.num_columns - len(header))
@@ -538,7 +851,7 @@ def _finish(columns: list, rows: np.ndarray, header: list[str], header_row: int,
 
 
 def _drop_summary_rows(table: pa.Table, rows: np.ndarray, notices: list[str]) -> tuple[pa.Table, np.ndarray]:
-    """Drop 合计/总计 rows directly under the header or at the end, and 注：/制表人： lines at the end."""
+    """Drop 合计/总计/小计 rows wherever they are, and 注：/制表人： lines at the end."""
     n = table.num_rows
     top, bottom = 0, n
     dropped = []
@@ -552,13 +865,33 @@ def _drop_summary_rows(table: pa.Table, rows: np.ndarray, notices: list[str]) ->
             break
         dropped.append((kind, bottom - 1))
         bottom -= 1
+    middle = [int(i) + top for i in np.flatnonzero(_total_mask(table.slice(top, bottom - top)))]
     for kind, i in sorted(dropped, key=lambda d: d[1]):
         label = next(c.strip() for c in _row_cells(table, i) if c.strip())
         where = "表头下方" if i < top else "末尾"
         notices.append(f"已去掉{where}的{kind}（第 {rows[i]} 行：{_clip(label)}）")
-    if top == 0 and bottom == n:
+    if middle:
+        label = next(c.strip() for c in _row_cells(table, middle[0]) if c.strip())
+        notices.append(f"已去掉数据中间的小计/合计行（{_row_list([rows[i] for i in middle])}：{_clip(label)}）")
+    if top == 0 and bottom == n and not middle:
         return table, rows
-    return table.slice(top, bottom - top), rows[top:bottom]
+    keep = np.setdiff1d(np.arange(top, bottom), np.array(middle, dtype=np.int64))
+    return table.take(pa.array(keep)), rows[keep]
+
+
+_TOTAL_RE2 = "(?i)" + TOTAL_ROW.pattern
+
+
+def _total_mask(table: pa.Table) -> np.ndarray:
+    """Rows whose first, second or third cell is a 合计/小计 label (checked with Arrow, a million rows at once)."""
+    mask = np.zeros(table.num_rows, dtype=bool)
+    for j in range(min(3, table.num_columns)):
+        col = table.column(j)
+        if not pa.types.is_string(col.type):
+            continue
+        key = pc.replace_substring_regex(pc.utf8_normalize(pc.fill_null(col, ""), "NFKC"), r"\s+", "")
+        mask |= _np_bool(pc.match_substring_regex(key, _TOTAL_RE2))
+    return mask
 
 
 def _row_cells(table: pa.Table, i: int) -> list[str]:
@@ -612,10 +945,12 @@ def _clip(text: str, width: int = 30) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _blank_rows(table: pa.Table) -> np.ndarray:
-    """Rows whose every cell is empty or whitespace."""
+def _blank_rows(table: pa.Table, skip: list[int] = ()) -> np.ndarray:
+    """Rows whose every cell (but those of the `skip` columns) is empty or whitespace."""
     blank = np.ones(table.num_rows, dtype=bool)
-    for column in table.columns:
+    for j, column in enumerate(table.columns):
+        if j in skip:
+            continue
         blank &= _blank_cells(column)
         if not blank.any():  # usually decided by the first column (an id is never blank)
             break

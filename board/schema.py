@@ -1,16 +1,21 @@
 """The datasets of DESIGN §2: canonical columns, their Chinese aliases and types."""
 
+import json
+import re
+import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyarrow as pa
 
+from board import ROOT
 from board.vocab import ESCALATIONS, SEVERITIES, STATUSES  # noqa: F401  (the ingest checks values against them)
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text | prose | town | integer | number | date | severity | escalation
+    kind: str  # text | prose | town | integer | number | date | severity | escalation | notice | flag
     label: str  # the Chinese name shown to analysts
     aliases: tuple[str, ...] = ()
     required: bool = False
@@ -31,67 +36,64 @@ class Dataset:
         return [c.name for c in self.columns if c.required]
 
 
-def _c(name, kind, label, *aliases, required=False):
-    return Column(name, kind, label, (label, *aliases), required)
+ALIASES_FILE = ROOT / "data" / "aliases.json"
+VOCAB_FILE = ROOT / "data" / "vocab.json"
+
+# canonical name, kind, the Chinese label shown to analysts, required; the aliases are in data/aliases.json
+_COLUMNS = {
+    "towns": ("镇街名单", ("town_code",), [
+        ("town_code", "text", "镇街代码", True), ("town_name", "text", "镇街名称", True),
+        ("town_type", "text", "类型"), ("population", "integer", "常住人口"), ("area_km2", "number", "面积"),
+        ("grid_count", "integer", "网格数"), ("lon", "lon", "经度"), ("lat", "lat", "纬度"),
+        ("aliases", "text", "别名")]),
+    "hazards": ("隐患问题台账", ("hazard_id",), [
+        ("hazard_id", "text", "隐患编号", True), ("town", "town", "所属镇街", True),
+        ("category", "text", "隐患类别"), ("source", "text", "来源"), ("severity", "severity", "隐患等级"),
+        ("description", "prose", "问题描述"), ("unit_name", "text", "责任主体"), ("address", "prose", "地址"),
+        ("lon", "lon", "经度"), ("lat", "lat", "纬度"), ("department", "text", "责任部门"),
+        ("leader", "text", "包案领导"), ("found_date", "date", "发现日期", True),
+        ("deadline", "date", "整改期限"), ("rectified_date", "date", "整改完成日期"),
+        ("closed_date", "date", "销号日期"),
+        # yes/no columns are checked against the date beside them, not stored
+        ("is_rectified", "flag", "是否整改"), ("is_closed", "flag", "是否销号"),
+        ("escalation", "escalation", "督办层级"), ("enforcement", "text", "执法结果"),
+        ("notice_no", "notice", "晾晒期号")]),
+    "inspections": ("检查记录", ("inspection_id",), [
+        ("inspection_id", "text", "检查编号", True), ("date", "date", "检查日期", True),
+        ("town", "town", "所属镇街", True), ("inspector_type", "text", "检查类型"),
+        ("unit_name", "text", "被检查单位"), ("points_checked", "integer", "检查点位数"),
+        ("hazards_found", "integer", "发现隐患数")]),
+    # Indicators arrive wide (one column per indicator, named as in the definitions
+    # file); these are the fixed columns, the indicator columns come from definitions.
+    "indicators": ("结果指标（月度）", ("month", "town", "indicator"), [
+        ("month", "month", "统计月份", True), ("town", "town", "所属镇街", True)]),
+}
+FLAG_DATES = {"is_rectified": "rectified_date", "is_closed": "closed_date"}  # yes/no column → its date
 
 
-TOWNS = Dataset("towns", "镇街名单", ("town_code",), (
-    _c("town_code", "text", "镇街代码", "行政区划代码", "代码", required=True),
-    _c("town_name", "text", "镇街名称", "镇街", "名称", required=True),
-    _c("town_type", "text", "类型"),
-    _c("population", "integer", "常住人口", "人口"),
-    _c("area_km2", "number", "面积", "面积(平方公里)"),
-    _c("grid_count", "integer", "网格数"),
-    _c("lon", "lon", "经度"),
-    _c("lat", "lat", "纬度"),
-    _c("aliases", "text", "别名"),
-))
+def _load_json(path: Path) -> dict:
+    return json.loads(path.read_text("utf-8"))
 
-HAZARDS = Dataset("hazards", "隐患问题台账", ("hazard_id",), (
-    _c("hazard_id", "text", "隐患编号", "问题编号", "编号", required=True),
-    _c("town", "town", "所属镇街", "镇街", "属地", "乡镇街道", required=True),
-    _c("category", "text", "隐患类别", "问题类别", "类别", "领域"),
-    _c("source", "text", "来源", "发现渠道", "问题来源"),
-    _c("severity", "severity", "隐患等级", "等级", "风险等级"),
-    _c("description", "prose", "问题描述", "隐患描述", "描述"),
-    _c("unit_name", "text", "责任主体", "单位名称", "被检查单位", "场所名称"),
-    _c("address", "prose", "地址", "详细地址"),
-    _c("lon", "lon", "经度"),
-    _c("lat", "lat", "纬度"),
-    _c("department", "text", "责任部门", "牵头部门"),
-    _c("leader", "text", "包案领导"),
-    _c("found_date", "date", "发现日期", "发现时间", "上报时间", required=True),
-    _c("deadline", "date", "整改期限", "整改时限", "限期"),
-    _c("rectified_date", "date", "整改完成日期", "整改日期", "完成时间"),
-    _c("closed_date", "date", "销号日期", "销号时间", "验收日期"),
-    _c("escalation", "escalation", "督办层级", "督办等级"),
-    _c("enforcement", "text", "执法结果", "处置结果"),
-    _c("notice_no", "integer", "晾晒期号", "通报期号"),
-))
 
-INSPECTIONS = Dataset("inspections", "检查记录", ("inspection_id",), (
-    _c("inspection_id", "text", "检查编号", required=True),
-    _c("date", "date", "检查日期", required=True),
-    _c("town", "town", "所属镇街", "镇街", required=True),
-    _c("inspector_type", "text", "检查类型"),
-    _c("unit_name", "text", "被检查单位"),
-    _c("points_checked", "integer", "检查点位数"),
-    _c("hazards_found", "integer", "发现隐患数"),
-))
+def _datasets(aliases: dict) -> dict[str, "Dataset"]:
+    out = {}
+    for name, (label, key, columns) in _COLUMNS.items():
+        cols = []
+        for canon, kind, col_label, *required in columns:
+            listed = [a for a in aliases.get(name, {}).get(canon, []) if a != col_label]
+            cols.append(Column(canon, kind, col_label, tuple(dict.fromkeys([col_label, *listed])),
+                               bool(required and required[0])))
+        out[name] = Dataset(name, label, key, tuple(cols))
+    return out
 
-# Indicators arrive wide (one column per indicator, named as in the definitions
-# file); these are the fixed columns, the indicator columns come from definitions.
-INDICATORS = Dataset("indicators", "结果指标（月度）", ("month", "town", "indicator"), (
-    _c("month", "month", "统计月份", "月份", required=True),
-    _c("town", "town", "所属镇街", "镇街", required=True),
-))
 
-DATASETS = {d.name: d for d in (TOWNS, HAZARDS, INSPECTIONS, INDICATORS)}
+DATASETS = _datasets(_load_json(ALIASES_FILE))
+TOWNS, HAZARDS, INSPECTIONS, INDICATORS = (DATASETS[n] for n in _COLUMNS)
 
 
 _ARROW = {
     "text": pa.string(), "prose": pa.string(), "town": pa.string(), "severity": pa.string(),
-    "integer": pa.int64(), "escalation": pa.int64(),
+    "integer": pa.int64(), "escalation": pa.int64(), "notice": pa.int64(),
     "number": pa.float64(), "lon": pa.float64(), "lat": pa.float64(),
     "date": pa.date32(), "month": pa.date32(),
 }
@@ -104,5 +106,22 @@ def arrow_schema(dataset: str) -> pa.Schema:
                   ("indicator", pa.string()), ("value", pa.float64())]
     else:
         fields = [("town_code" if c.kind == "town" else c.name, _ARROW[c.kind])
-                  for c in DATASETS[dataset].columns]
+                  for c in DATASETS[dataset].columns if c.kind != "flag"]
     return pa.schema(fields + [("source_row", pa.int64()), ("batch_seq", pa.int64())])
+
+
+def header_key(text: str) -> str:
+    """A header reduced for matching: NFKC, no spaces or brackets' contents such as （街道）（人）, 时间 read as 日期."""
+    t = unicodedata.normalize("NFKC", str(text)).lower()
+    t = "".join(t.split()).translate(_BRACKETS).strip("*:")
+    t = re.sub(r"\([^()]*\)", "", t).strip("*:")  # 乡镇(街道)名称 → 乡镇名称; 常住人口(人) → 常住人口
+    return t.replace("时间", "日期")
+
+
+_BRACKETS = str.maketrans({"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")", "{": "(", "}": ")",
+                           "<": "(", ">": ")", "《": "(", "》": ")"})
+
+
+def vocabulary() -> dict:
+    """The value spellings analysts may extend (data/vocab.json)."""
+    return _load_json(VOCAB_FILE)

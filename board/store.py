@@ -77,12 +77,15 @@ class Batch:
     added: int = 0
     updated: int = 0
     notices: tuple[str, ...] = ()
+    set_aside: int = 0  # rows of the file set aside on the analyst's request (kept, with reasons)
+    set_aside_file: str | None = None  # their Parquet: Excel row number, reasons, the cells as in the file
 
     @classmethod
     def from_event(cls, e: dict) -> "Batch":
         return cls(e["batch_id"], e["seq"], e["dataset"], e["time"], e["user"], e["source_file"],
                    e["sha256"], e["rows"], e["archive"], e["parquet"], e.get("added", 0),
-                   e.get("updated", 0), tuple(e.get("notices", ())))
+                   e.get("updated", 0), tuple(e.get("notices", ())), e.get("set_aside", 0),
+                   e.get("set_aside_file"))
 
 
 @dataclass(frozen=True)
@@ -204,8 +207,11 @@ class Store:
 
     def commit_many(self, tables: list[tuple[str, pa.Table]], source_name: str, source: bytes,
                     user: str, *, notices: list[str] = (), kind: str = "real", added: int | None = None,
-                    updated: int = 0) -> list[Batch]:
-        """Archive the file and write its batches, then publish them all with one manifest rename."""
+                    updated: int = 0, set_aside=None) -> list[Batch]:
+        """Archive the file and write its batches, then publish them all with one manifest rename.
+
+        set_aside: a pandas frame of the file's rows set aside (with their reasons), kept beside the last batch.
+        """
         if not user:
             raise PermissionError("写入数据需要分析员身份")
         sha = hashlib.sha256(source).hexdigest()
@@ -226,6 +232,12 @@ class Store:
                 table = table.append_column("batch_seq", pa.array([seq] * table.num_rows, pa.int64()))
                 _write_parquet(self.path / parquet, table)
                 last = i == len(tables) - 1
+                extra = {}
+                if last and set_aside is not None and len(set_aside):
+                    extra = {"set_aside": int(len(set_aside)),
+                             "set_aside_file": f"batches/{batch_id}.set_aside.parquet"}
+                    _write_parquet(self.path / extra["set_aside_file"],
+                                   pa.Table.from_pandas(set_aside, preserve_index=False))
                 events.append({
                     "seq": seq, "type": "commit", "batch_id": batch_id, "dataset": dataset,
                     "time": _now(), "user": user,
@@ -234,6 +246,7 @@ class Store:
                     "added": added if last and added is not None else table.num_rows,
                     "updated": updated if last else 0,
                     "archive": archive, "parquet": parquet, "notices": list(notices) if last else [],
+                    **extra,
                 })
             m["events"].extend(events)
             self._publish(m)
@@ -281,7 +294,7 @@ class Store:
 
     def _sweep(self, manifest: dict) -> None:
         """Remove what an interrupted writer left: files the manifest does not name."""
-        named = {e.get(k) for e in manifest["events"] for k in ("archive", "parquet", "path")}
+        named = {e.get(k) for e in manifest["events"] for k in ("archive", "parquet", "path", "set_aside_file")}
         for sub in ("archive", "batches", "definitions", "boundaries"):
             base = self.path / sub
             if not base.exists():
@@ -345,6 +358,15 @@ def _write_parquet(target: Path, table: pa.Table) -> None:
         os.fsync(f.fileno())
     os.replace(tmp, target)
     _fsync_dir(target.parent)
+
+
+def set_aside_rows(store: Store, batch: Batch):
+    """The rows a batch set aside (Excel row number, reasons, the cells as in the file), as a pandas frame."""
+    import pandas as pd
+
+    if not batch.set_aside_file:
+        return pd.DataFrame(columns=["Excel行号", "原因"])
+    return pq.read_table(store.path / batch.set_aside_file).to_pandas()
 
 
 def copy_archived(store: Store, batch: Batch, dest: Path) -> Path:

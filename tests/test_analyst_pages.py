@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from board import auth, mappings
 from board.ingest import ingest
-from board.store import Store
+from board.store import Store, set_aside_rows
 from test_ingest import GOOD, HEADER, TOWNS_CSV, csv as ledger_csv, xlsx_bytes
 from test_store import snapshot as all_files
 from conftest import page_path
@@ -196,22 +196,27 @@ def test_baltimore_311_goes_through_the_mapping_flow(store):
     raw = (REAL / "baltimore_311_sample_2019.csv").read_bytes()
     at = baltimore_mapped(upload(app("upload"), ("baltimore.csv", raw)), raw)
     reasons = report_reasons(at)
-    # 888 of its 10,000 rows name no council district: refused, every row accounted for (200 listed + the rest counted)
-    assert sum(r == "必填，不能为空" for r in reasons) == 200 and any("另有 688 行" in r for r in reasons)
-
-    rows = list(csv.reader(io.StringIO(raw.decode())))
-    district = rows[0].index("CouncilDistrict")
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([rows[0]] + [r for r in rows[1:] if r[district].strip()])
-    kept = out.getvalue().encode()
-    at = upload(at, ("baltimore-districts.csv", kept))                  # the corrected file: the mapping is kept
-    key = key_of(kept)
-    assert at.selectbox(key=f"map_{key}_hazards_town").value == "CouncilDistrict"
+    # 888 of its 10,000 rows name no council district, the other 9,112 name districts not yet on the board:
+    # refused, every row accounted for (the summary first, then 200 per reason; the download holds all)
+    assert sum(r == "必填，不能为空" for r in reasons) == 1 + 200
+    assert any("另有 9,600 行未在此列出" in c.value and "全部 10,000 条" in c.value for c in at.caption)
+    key = key_of(raw)
     at.checkbox(key=f"add_towns_{key}").check().run()                  # council districts 1–14 become towns
+    reasons = report_reasons(at)
+    assert sum(r == "必填，不能为空" for r in reasons) == 1 + 200
+    assert any("另有 688 行未在此列出" in c.value and "全部 888 条" in c.value for c in at.caption)
+    assert not at.checkbox(key=f"partial_{key}").value
+    assert "9,112" in at.checkbox(key=f"partial_{key}").label and "888" in at.checkbox(key=f"partial_{key}").label
+    at.checkbox(key=f"partial_{key}").check().run()                   # the explicit choice: set the 888 aside
+    assert [s.value for s in at.success] == ["校验通过（尚未写入）"]
+    assert {m.label: m.value for m in at.metric}["放在一边"] == "888"
     assert any("占位坐标" in t.value for t in at.text)                 # 869 rows at 39, -77 are flagged
-    confirm(at, kept)
+    confirm(at, raw)
     shown = {m.label: m.value for m in at.metric}
-    assert shown["新增行"] == "9,112" and shown["数据截至日期"] == "2019-02-13"
+    assert shown["新增行"] == "9,112" and shown["放在一边"] == "888" and shown["数据截至日期"] == "2019-02-13"
+    hazards = [e for e in store.events() if e.get("dataset") == "hazards"]
+    assert [(e["rows"], e["set_aside"]) for e in hazards] == [(9112, 888)]
+    assert at.get("download_button")                                   # the set-aside rows download
 
 
 # -- batches, rollback, as-of ------------------------------------------------------------
@@ -347,3 +352,19 @@ def test_repeated_failed_logins_are_slowed_down(store, monkeypatch):
     at.text_input(key="login_password").input("correct horse")
     at.get("form_submit_button")[0].click().run()
     assert "秒后再试" in at.error[0].value and "analyst" not in at.session_state
+
+
+def test_batches_page_shows_and_downloads_the_rows_set_aside(store):
+    # H1 good; H2 names a town not on the list → set aside on request
+    data = ledger_csv(GOOD[0], GOOD[1].replace("乙", "丙"))
+    r = ingest(store, data, "台账.csv", user="a", partial=True)
+    assert r.committed and r.set_aside == 1
+    at = app("batches")
+    table = at.dataframe[0].value
+    assert list(table["放在一边"]) == [1, 0]                           # newest first
+    at.selectbox(key="batch_chosen").set_value(r.batch_id).run()
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert labels == ["下载原始文件", "下载放在一边的行（Excel，含行号和原因）"]
+    aside = set_aside_rows(store, store.batch(r.batch_id))              # what that button serves
+    assert aside["Excel行号"].tolist() == [3] and "镇街不在镇街名单中" in aside["原因"][0]
+    assert aside["隐患编号"].tolist() == ["H2"]

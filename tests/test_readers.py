@@ -116,9 +116,9 @@ def test_trailing_note_line_is_dropped_with_a_notice():
                              "已去掉末尾的说明行（第 4 行：制表人：张三）"]
 
 
-def test_fully_empty_rows_are_dropped_silently():
+def test_fully_empty_rows_inside_the_data_are_dropped_with_a_notice():
     table = read("编号,镇街\n1,东湖\n,\n , \n2,西湖\n")
-    assert table.rows.tolist() == [2, 5] and table.notices == []
+    assert table.rows.tolist() == [2, 5] and table.notices == ["已跳过数据中间的空行（第 3–4 行）"]
 
 
 def test_duplicate_and_blank_headers_get_names():
@@ -199,6 +199,7 @@ def test_xlsx_title_and_total_rows_read_back_with_excel_row_numbers():
         ["003", "南山园区", "2022/3/7", "0.5", "1.5"],
     ]
     assert table.notices == ["已跳过表头上方的标题行（第 1 行：2022年3月隐患台账）",
+                             "已跳过数据中间的空行（第 6 行）",
                              "已去掉末尾的合计行（第 8 行：合计）"]
 
 

@@ -5,7 +5,8 @@ import streamlit as st
 
 from board.errors import Rejected
 from board.schema import DATASETS
-from board.store import Batch, default_path, Store
+from board.store import Batch, default_path, set_aside_rows, Store
+from render import export
 from ui import asof, auth
 from ui.i18n import t
 
@@ -32,6 +33,7 @@ table = pd.DataFrame({
     t("行数"): [b.rows for b in batches],
     t("新增"): [b.added for b in batches],
     t("更新"): [b.updated for b in batches],
+    t("放在一边"): [b.set_aside for b in batches],
     "SHA-256": [b.sha256 for b in batches],
     t("状态"): [t("已回滚") if b.batch_id in state.rolled_back else t("有效") for b in batches],
 })
@@ -47,6 +49,12 @@ active = b.batch_id not in state.rolled_back
 cols = st.columns(3)
 cols[0].download_button(t("下载原始文件"), (store.path / b.archive).read_bytes(), file_name=b.archive.rsplit("/", 1)[-1],
                         key="batch_download", mime="application/octet-stream")
+if b.set_aside:
+    st.caption(f"{t('该批次导入时有')} {b.set_aside:,} {t('行有问题，已放在一边；改好后作为普通文件再上传即可按编号补上。')}")
+    st.download_button(t("下载放在一边的行（Excel，含行号和原因）"),
+                       export.to_xlsx_bytes(set_aside_rows(store, b), "放在一边的行"),
+                       file_name=f"放在一边的行-{b.batch_id}.xlsx", key="batch_set_aside",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 if cols[1].button(t("查看该批次导入后的看板"), key="batch_view",
                   help=t("各页面都按该批次导入后的数据显示，直到点“返回最新”。")):
     asof.show(b.seq)

@@ -134,16 +134,14 @@ def group_league(towns: pd.DataFrame, definitions: dict) -> list[tuple[str, pd.D
     return out
 
 
-def no_data(towns: pd.DataFrame, components: pd.DataFrame, period: metrics.Period) -> pd.DataFrame:
+def no_data(towns: pd.DataFrame, definitions: dict, period: metrics.Period) -> pd.DataFrame:
     """The towns with no hazards in the period and what they have no data for: one row per town with
-    `missing`, the names of the index components it has no value for (in the definitions' order)."""
+    `missing`, the ledger components of the index (weight above 0) it cannot be scored on."""
+    ledger_parts = [c["name"] for c in definitions["components"]
+                    if c["source"] == "ledger" and float(c["weight"]) > 0]
     empty = towns[~towns["has_data"].astype(bool)]
-    rows = []
-    for t in empty.itertuples():
-        c = components[components["town_code"] == t.town_code]
-        missing = [n for n, v in zip(c["name"], c["value"]) if pd.isna(v)]
-        rows.append({"town_code": t.town_code, "town_name": t.town_name,
-                     "what": f"{period.label}没有隐患记录", "missing": missing})
+    rows = [{"town_code": t.town_code, "town_name": t.town_name, "what": f"{period.label}没有隐患记录",
+             "missing": list(ledger_parts)} for t in empty.itertuples()]
     return pd.DataFrame(rows, columns=["town_code", "town_name", "what", "missing"])
 
 

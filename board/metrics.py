@@ -386,7 +386,7 @@ def _league_once(con, period, as_of, definitions):
         scored["tier"] = scored["tier"].astype(object).where(scored["tier"].notna(), None)
         if policy == "last":
             # after every town with data, all sharing one rank (ties share a rank)
-            scored.loc[~has_data, "rank"] = int(scored["rank"].max()) + 1 if scored["rank"].notna().any() else 1
+            scored.loc[~has_data, "rank"] = int(scored["rank"].notna().sum()) + 1   # 1, 1, 3 … then n + 1
     scored["has_data"] = has_data
     df = df.merge(scored, left_on="town_code", right_index=True, how="left")
     df["group"] = [town_group(ty, name, definitions) if not dist else None
@@ -403,7 +403,7 @@ def group_ranks(members: pd.DataFrame, policy: str = "last") -> pd.Series:
     if policy == "last":
         no_data = ~members["has_data"].astype(bool)
         if no_data.any() and (~no_data).any():
-            r[no_data] = int(r[~no_data].max()) + 1 if r[~no_data].notna().any() else 1
+            r[no_data] = int(r[~no_data].notna().sum()) + 1
     return r
 
 

@@ -187,6 +187,11 @@ def why(period: metrics.Period, town_code: str, weights: dict | None = None) -> 
     return figures.why(comps, town_code)
 
 
+def behind_median(period: metrics.Period, town_code: str, top: int | None = None) -> pd.DataFrame:
+    """The components on which a town is behind the median town, most first (figures.behind_median)."""
+    return figures.behind_median(why(period, town_code), top)
+
+
 def what_if(period: metrics.Period, weights: dict) -> pd.DataFrame:
     return figures.what_if(league(period)[0], league(period, weights)[0])
 
@@ -205,6 +210,11 @@ def boards(period: metrics.Period, group: str | None = None):
     return figures.boards(league(period)[0], defs.board_size(definitions()), group)
 
 
+def board_size() -> int:
+    """How many towns 红榜 and 黑榜 each list (the definitions' board_size)."""
+    return defs.board_size(definitions())
+
+
 def group_league(period: metrics.Period):
     """[(group, its towns in group-rank order)] (figures.group_league)."""
     return figures.group_league(league(period)[0], definitions())
@@ -212,8 +222,7 @@ def group_league(period: metrics.Period):
 
 def no_data(period: metrics.Period) -> pd.DataFrame:
     """The towns with no hazards in the period and what they have no data for (figures.no_data)."""
-    towns, comps, _ = league(period)
-    return figures.no_data(towns, comps, period)
+    return figures.no_data(league(period)[0], definitions(), period)
 
 
 def enforcement() -> pd.DataFrame:

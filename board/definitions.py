@@ -81,3 +81,27 @@ def _group_problems(definitions: dict) -> list[str]:
 def board_size(definitions: dict) -> int:
     """How many towns each of 红榜 and 黑榜 lists (definitions "board_size", default 3)."""
     return int(definitions.get("board_size", 3))
+
+
+def groups_text(definitions: dict) -> str:
+    """The groups as an analyst edits them: one line per group, 组名：类型、类型."""
+    from board.metrics import groups
+
+    return "\n".join(f"{name}：{'、'.join(types)}" for name, types in groups(definitions).items())
+
+
+def parse_groups(text: str) -> dict[str, list[str]]:
+    """组名：类型、类型 lines back into {组名: [类型, …]} (the separators 、 , ， ; | and spaces all work);
+    a line without a colon is a group of one type of the same name."""
+    import re
+
+    out: dict[str, list[str]] = {}
+    for line in str(text).splitlines():
+        if not line.strip():
+            continue
+        name, _, types = line.replace("：", ":").partition(":")
+        name = name.strip()
+        listed = [t for t in re.split(r"[、,，;；|\s]+", types.strip()) if t] if types.strip() else [name]
+        out.setdefault(name, [])
+        out[name] += [t for t in listed if t not in out[name]]
+    return out

@@ -124,8 +124,8 @@ def test_league_table_equals_the_core_ranking(core):
     # the backlog from earlier periods sits beside the index (the ledger rates follow it)
     columns = league_columns(at)
     assert columns["整改率"] == [rate(v) for v in towns["rectification_rate"]]
-    assert columns["前期逾期积压"] == [count(v) for v in towns["earlier_overdue"]]
-    assert columns["积压最长逾期天数"] == [count(v) for v in towns["earlier_overdue_days_max"]]
+    assert columns["前期积压"] == [count(v) for v in towns["earlier_overdue"]]
+    assert columns["积压最久天数"] == [count(v) for v in towns["earlier_overdue_days_max"]]
     bottom = towns.iloc[-1]
     assert any(m.label == f"第{int(bottom['rank'])}名 · {bottom['town_name']}" for m in at.metric)
 

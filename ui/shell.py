@@ -119,5 +119,6 @@ def podium(period: metrics.Period, best_title: str, worst_title: str, group: str
         with column.container(key=f"{key}-{side}"):
             st.subheader(t(title))
             for r in rows.itertuples():
-                st.metric(f"{t('第')}{int(getattr(r, rank_col))}{t('名')} · {md(r.town_name)}", number(r.score),
+                where = f"{md(r.group)}{t('组内')}" if group else ""
+                st.metric(f"{where}{t('第')}{int(getattr(r, rank_col))}{t('名')} · {md(r.town_name)}", number(r.score),
                           rank_delta(getattr(r, change_col), t("位")))

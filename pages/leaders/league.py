@@ -14,7 +14,7 @@ towns, _, district = data.league(period)
 definitions = data.definitions()
 components = definitions["components"]
 # each town's backlog from earlier periods beside its index: the period's own overdue leaves it out
-shown = [("earlier_overdue", "前期逾期积压", "count"), ("earlier_overdue_days_max", "积压最长逾期天数", "count")]
+shown = [("earlier_overdue", "前期积压", "count"), ("earlier_overdue_days_max", "积压最久天数", "count")]
 shown += [(c["code"], c["name"], "rate" if c.get("unit") == "%" else "number")
           for c in components if c["source"] == "ledger" and c["code"] != "earlier_overdue_per_10k"]
 
@@ -23,8 +23,8 @@ st.plotly_chart(charts.league_table(towns, shown, t, {"rate": rate, "number": nu
 st.caption(data.comparison_note(period) + "；" + t("排名变化 = 上期同口径排名 − 本期排名（▲ 上升）") + "；"
            + t("三色：绿 ≥ {g} 分，黄 ≥ {y} 分，其余为红").format(**{
                "g": definitions["tiers"]["green"], "y": definitions["tiers"]["yellow"]}))
-st.caption(t("每万人逾期隐患只计本期发现的隐患；前期逾期积压是本期以前发现、截至日仍逾期的隐患（个数与其中最长逾期天数），"
-             "可在指标设置中作为指数分项（默认权重 0，不计入指数）。"))
+st.caption(t("每万人逾期隐患只计本期发现的隐患；前期积压是本期以前发现、截至日仍逾期的隐患个数，积压最久天数是其中逾期最久的天数；"
+             "前期积压可在指标设置中作为指数分项（默认权重 0，不计入指数）。"))
 empty = data.no_data(period)
 if len(empty):
     st.warning(t("无数据") + "：" + "；".join(

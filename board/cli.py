@@ -51,7 +51,7 @@ def parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_ingest)
 
     sp = sub.add_parser("metrics", help="某一统计期的指标、指数和排名")
-    sp.add_argument("--period", required=True, help="2022-12、2022-Q4、2022-H2 或 2022")
+    sp.add_argument("--period", required=True, help="2026-W43（ISO 周）、2022-12、2022-Q4、2022-H2 或 2022")
     sp.add_argument("--as-of", type=date.fromisoformat, help="截至日期 YYYY-MM-DD（默认台账中最新日期）")
     sp.add_argument("--batch", help="按某一批次导入后的状态计算（重现当时的数字）")
     sp.add_argument("--json", action="store_true")
@@ -144,13 +144,21 @@ def _metrics_text(r: dict) -> str:
     lines = [f"{'【示例数据】' if r.get('demo') else ''}统计期 {r['period']}，截至 {r['as_of']}",
              f"全区：发现 {d.get('found')}，整改率 {pct(d.get('rectification_rate'))}，"
              f"销号率 {pct(d.get('closure_rate'))}，按期整改率 {pct(d.get('on_time_rate'))}，"
-             f"逾期 {d.get('overdue')}，复发率 {pct(d.get('recurrence_rate'))}", ""]
-    lines.append(f"{'排名':>4} {'变化':>4}  {'指数':>6}  三色  镇街")
+             f"逾期 {d.get('overdue')}，复发率 {pct(d.get('recurrence_rate'))}"]
+    prev = r.get("previous")
+    if prev:
+        p = prev["district"]
+        lines.append(f"同口径比较：{prev['period']} 截至 {prev['as_of']}：发现 {p.get('found')}，"
+                     f"整改率 {pct(p.get('rectification_rate'))}，销号率 {pct(p.get('closure_rate'))}，"
+                     f"按期整改率 {pct(p.get('on_time_rate'))}；排名变化与之比较")
+    lines += ["", f"{'排名':>4} {'变化':>4}  {'指数':>6}  三色  {'组内':>4}  镇街（分组）"]
     for t in r["towns"]:
         ch = t["rank_change"]
         ch = "—" if ch is None else ("▲%d" % ch if ch > 0 else "▼%d" % -ch if ch < 0 else "0")
         score = "—" if t["score"] is None else f"{t['score']:.2f}"
-        lines.append(f"{t['rank'] or '—':>4} {ch:>4}  {score:>6}  {vocab.TIERS.get(t['tier'], '—')}   {t['town_name']}")
+        tier = vocab.TIERS.get(t["tier"], "—") if t.get("has_data", True) else "无数据"
+        lines.append(f"{t['rank'] or '—':>4} {ch:>4}  {score:>6}  {tier}   {t.get('group_rank') or '—':>4}  "
+                     f"{t['town_name']}（{t.get('group') or '—'}）")
     return "\n".join(lines)
 
 

@@ -8,7 +8,8 @@ from board import ROOT
 
 DEFAULT = ROOT / "data" / "definitions.json"
 LEDGER_COMPONENTS = {"rectification_rate", "closure_rate", "on_time_rate", "overdue_per_10k",
-                     "recurrence_rate", "aired_closure_rate"}
+                     "recurrence_rate", "aired_closure_rate", "earlier_overdue_per_10k"}
+NO_DATA = {"last": "排在有数据的镇街之后，不评三色", "rank": "按已有分项照常排名", "none": "不排名"}
 
 
 def load(store=None, state=None) -> dict:
@@ -43,4 +44,64 @@ def problems(definitions: dict) -> list[str]:
     g, y = tiers.get("green"), tiers.get("yellow")
     if not (isinstance(g, (int, float)) and isinstance(y, (int, float)) and 0 <= y <= g <= 100):
         out.append("三色阈值应满足 0 ≤ 黄 ≤ 绿 ≤ 100")
+    out.extend(_group_problems(definitions))
+    size = definitions.get("board_size", 3)
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        out.append(f"红黑榜名额（board_size）应为不小于 1 的整数，现在是“{size}”")
+    if definitions.get("no_data", "last") not in NO_DATA:
+        out.append("无数据镇街的排法（no_data）只能是 "
+                   + "、".join(f"{k}（{v}）" for k, v in NO_DATA.items()))
+    return out
+
+
+def _group_problems(definitions: dict) -> list[str]:
+    """Groups of town types: {组名: [类型, …]}, each type in one group only."""
+    groups = definitions.get("groups")
+    if groups is None:
+        return []
+    if not isinstance(groups, dict) or not groups:
+        return ["镇街分组（groups）应写成 {组名: [类型, …]}，至少一组"]
+    out, seen = [], {}
+    for name, types in groups.items():
+        if not str(name).strip():
+            out.append("镇街分组的组名不能为空")
+        if not isinstance(types, list) or not types or not all(isinstance(t, str) and t.strip() for t in types):
+            out.append(f"镇街分组“{name}”应列出至少一个镇街类型（文字）")
+            continue
+        for t in types:
+            if t in seen and seen[t] != name:
+                out.append(f"镇街类型“{t}”同时在“{seen[t]}”和“{name}”两组中")
+            seen[t] = name
+    other = definitions.get("other_group", "其他")
+    if not isinstance(other, str) or not other.strip():
+        out.append("未分组镇街的组名（other_group）不能为空")
+    return out
+
+
+def board_size(definitions: dict) -> int:
+    """How many towns each of 红榜 and 黑榜 lists (definitions "board_size", default 3)."""
+    return int(definitions.get("board_size", 3))
+
+
+def groups_text(definitions: dict) -> str:
+    """The groups as an analyst edits them: one line per group, 组名：类型、类型."""
+    from board.metrics import groups
+
+    return "\n".join(f"{name}：{'、'.join(types)}" for name, types in groups(definitions).items())
+
+
+def parse_groups(text: str) -> dict[str, list[str]]:
+    """组名：类型、类型 lines back into {组名: [类型, …]} (the separators 、 , ， ; | and spaces all work);
+    a line without a colon is a group of one type of the same name."""
+    import re
+
+    out: dict[str, list[str]] = {}
+    for line in str(text).splitlines():
+        if not line.strip():
+            continue
+        name, _, types = line.replace("：", ":").partition(":")
+        name = name.strip()
+        listed = [t for t in re.split(r"[、,，;；|\s]+", types.strip()) if t] if types.strip() else [name]
+        out.setdefault(name, [])
+        out[name] += [t for t in listed if t not in out[name]]
     return out

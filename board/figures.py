@@ -30,7 +30,7 @@ KPIS = (  # (metric, label, kind, better); backlog_overdue is as of now whatever
 
 def kpis(ledger_now: pd.DataFrame, ledger_before: pd.DataFrame) -> pd.DataFrame:
     """One row per headline KPI: the district's value in a period, in the period compared with, and the
-    change, from the two ledger_metrics results."""
+    change, from the two ledger_metrics results: P as of D and P′ as of D′ (metrics.like_for_like)."""
     now = ledger_now.query("is_district").iloc[0]
     before = ledger_before.query("is_district").iloc[0]
     rows = []
@@ -47,23 +47,36 @@ def _num(v):
     return None if v is None or pd.isna(v) else float(v)
 
 
-def ledger_trend(ledger: Callable[[metrics.Period], pd.DataFrame], period: metrics.Period,
+def ledger_trend(ledger: Callable[[metrics.Period, date], pd.DataFrame], period: metrics.Period, as_of: date,
                  n: int = 12) -> pd.DataFrame:
-    """The district row of the ledger for the n periods ending at `period`, oldest first."""
+    """The district row of the ledger for the n periods ending at `period`, oldest first, each seen at the
+    same age as `period` as of `as_of` (period k as of its end + (D − E); the last as of D); `ledger(p, d)`
+    runs ledger_metrics."""
     rows = []
     for k in range(n - 1, -1, -1):
         p = period.shift(-k)
-        row = ledger(p).query("is_district").iloc[0].to_dict()
-        rows.append(dict(row, period=p.code, label=p.label))
+        seen = metrics.same_age(period, as_of, p)
+        row = ledger(p, seen).query("is_district").iloc[0].to_dict()
+        rows.append(dict(row, period=p.code, label=_axis_label(p), as_of=seen))
     return pd.DataFrame(rows)
 
 
-def outcomes(values: pd.DataFrame, definitions: dict) -> pd.DataFrame:
+def _axis_label(p: metrics.Period) -> str:
+    """A period on a chart axis: 2026年10月, or for a week 2026-W43 (the full label does not fit)."""
+    return p.code if p.kind == "week" else p.label
+
+
+def outcomes(values: pd.DataFrame, definitions: dict, period: metrics.Period | None = None) -> pd.DataFrame:
     """One row per outcome indicator: the district's value this period and a year earlier, and the change,
     from indicator_values. Counts are totals over the period; percentages (and indicators defined as a
-    mean) are monthly means."""
+    mean) are monthly means. Indicators are monthly figures: a week has none.
+
+    Outcome indicators are not seen "as of" a date (a month's figure is final when reported), so the same
+    period a year earlier is already like for like."""
     df = values[values["is_district"]].set_index("indicator")
     rows = []
+    if period is not None and not period.whole_months:
+        df = df.iloc[0:0]
     for c in definitions["components"]:
         if c["source"] != "indicator" or c["code"] not in df.index:
             continue
@@ -81,12 +94,55 @@ def outcomes(values: pd.DataFrame, definitions: dict) -> pd.DataFrame:
 
 def why(components: pd.DataFrame, town_code: str) -> pd.DataFrame:
     """One row per index component for one town (from metrics.league's components): its value, score, the
-    district median score, and the index points it adds (contribution) against a town scoring the median
-    (versus_median)."""
+    district median score, the index points it adds (contribution), the points it loses against a perfect
+    score (shortfall) and against a town scoring the median (versus_median). The one source for every
+    screen that explains an index: the league's 得分分析, the town page and the meeting's red-town slide."""
     c = components[components["town_code"] == town_code].copy()
     c["median_contribution"] = c["share"] * c["median_score"]
     c["versus_median"] = c["contribution"] - c["median_contribution"]
     return c.reset_index(drop=True)
+
+
+def behind_median(why_: pd.DataFrame, top: int | None = None) -> pd.DataFrame:
+    """The components on which a town is behind the median town (versus_median < 0), most points first."""
+    behind = why_[why_["versus_median"].fillna(0) < -1e-9].sort_values(["versus_median", "code"])
+    return (behind.head(top) if top else behind).reset_index(drop=True)
+
+
+def boards(towns: pd.DataFrame, n: int = 3, group: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """红榜 and 黑榜: the n best and the n worst ranked towns with data (of one group, by group_rank, when
+    `group` is given), both in rank order, best first, so the worst town is the last of 黑榜 on every
+    screen, notice and pack. A town with no data in the period is on neither."""
+    rank_col = "group_rank" if group is not None else "rank"
+    ranked = towns[towns[rank_col].notna() & towns["score"].notna()]
+    if group is not None:
+        ranked = ranked[ranked["group"] == group]
+    ranked = ranked.sort_values([rank_col, "town_code"])
+    best = ranked.head(n)
+    worst = ranked.iloc[max(len(best), len(ranked) - n):] if len(ranked) > n else ranked.iloc[0:0]
+    return best.reset_index(drop=True), worst.reset_index(drop=True)
+
+
+def group_league(towns: pd.DataFrame, definitions: dict) -> list[tuple[str, pd.DataFrame]]:
+    """(group, its towns in group-rank order) for every group of the definitions that has towns, then 其他."""
+    names = list(metrics.groups(definitions)) + [definitions.get("other_group") or metrics.OTHER_GROUP]
+    out = []
+    for g in dict.fromkeys(names):
+        part = towns[towns["group"] == g]
+        if len(part):
+            out.append((g, part.sort_values(["group_rank", "town_code"], na_position="last").reset_index(drop=True)))
+    return out
+
+
+def no_data(towns: pd.DataFrame, definitions: dict, period: metrics.Period) -> pd.DataFrame:
+    """The towns with no hazards in the period and what they have no data for: one row per town with
+    `missing`, the ledger components of the index (weight above 0) it cannot be scored on."""
+    ledger_parts = [c["name"] for c in definitions["components"]
+                    if c["source"] == "ledger" and float(c["weight"]) > 0]
+    empty = towns[~towns["has_data"].astype(bool)]
+    rows = [{"town_code": t.town_code, "town_name": t.town_name, "what": f"{period.label}没有隐患记录",
+             "missing": list(ledger_parts)} for t in empty.itertuples()]
+    return pd.DataFrame(rows, columns=["town_code", "town_name", "what", "missing"])
 
 
 def what_if(saved: pd.DataFrame, trial: pd.DataFrame) -> pd.DataFrame:
@@ -111,17 +167,17 @@ def departments(df: pd.DataFrame, definitions: dict) -> pd.DataFrame:
     return out.sort_values(["rank", "department"], na_position="last").reset_index(drop=True)
 
 
-def rank_history(league: Callable[[metrics.Period], pd.DataFrame], town_code: str, period: metrics.Period,
-                 n: int = 12) -> pd.DataFrame:
-    """One town's score, rank and tier over the n periods ending at `period`, oldest first; `league(p)`
-    gives the towns of metrics.league for a period."""
+def rank_history(league: Callable[[metrics.Period, date], pd.DataFrame], town_code: str, period: metrics.Period,
+                 as_of: date, n: int = 12) -> pd.DataFrame:
+    """One town's score, rank and tier over the n periods ending at `period`, oldest first, each seen at the
+    same age as `period` as of `as_of`; `league(p, d)` gives the towns of metrics.league for p as of d."""
     rows = []
     for k in range(n - 1, -1, -1):
         p = period.shift(-k)
-        towns_ = league(p)
+        towns_ = league(p, metrics.same_age(period, as_of, p))
         r = towns_[towns_["town_code"] == town_code]
         rank_ = r["rank"].iloc[0] if len(r) else pd.NA
-        rows.append({"period": p.code, "label": p.label, "score": r["score"].iloc[0] if len(r) else None,
+        rows.append({"period": p.code, "label": _axis_label(p), "score": r["score"].iloc[0] if len(r) else None,
                      "rank": rank_, "tier": r["tier"].iloc[0] if len(r) else None, "towns": len(towns_)})
     out = pd.DataFrame(rows)
     out["rank"] = out["rank"].astype("Int64")

@@ -1,7 +1,8 @@
 -- One row per town, plus one district row (is_district): the ledger and inspection metrics of DESIGN §3
--- for the hazards found in the period [$start, $end], as of $as_of (D). With $fast the hazard counts are
+-- for the hazards found in the period [$start, $end], as of $as_of (D), and the backlog overdue (all of it,
+-- and the part found before $start). With $fast the hazard counts are
 -- summed from ledger_rollup's months, which is exact only when $as_of is the rollup's own as_of
--- (metrics.ledger decides); without, they are counted from the hazards. Only one branch runs: a bound
+-- (metrics.rollup_applies decides, for periods of whole months); without, they are counted from the hazards. Only one branch runs: a bound
 -- constant filter removes the other from the plan.
 with cohort as (
     -- the period's hazards only: on a ledger sorted by found_date this reads a few row groups
@@ -51,11 +52,14 @@ ledger as (
     select * from summed where $fast
 ),
 backlog as (
-    -- every hazard found by D, whatever its period: only the overdue ones, from narrow columns
+    -- every hazard found by D, whatever its period: only the overdue ones, from narrow columns; the
+    -- earlier_* ones were found before the period (the backlog a period's own figures do not show)
     select
         grouping(town_code) = 1                                       as is_district,
         town_code,
-        count(*)                                                      as backlog_overdue
+        count(*)                                                      as backlog_overdue,
+        count(*) filter (where found_date < $start)                   as earlier_overdue,
+        max(overdue_days) filter (where found_date < $start)          as earlier_overdue_days_max
     from hazard_flags($as_of, $as_of, $as_of)
     where known and is_overdue and not $fast
       -- implied by is_overdue, written on the columns so that the scan itself skips the rectified
@@ -63,8 +67,11 @@ backlog as (
     group by grouping sets ((town_code), ())
     having not $fast
     union all
-    -- as of the rollup's own date, the overdue of every month found is the whole backlog
-    select grouping(town_code) = 1, town_code, sum(overdue)::bigint
+    -- as of the rollup's own date, the overdue of every month found is the whole backlog; $fast only
+    -- answers periods of whole months, so the months before $start are exactly the earlier ones
+    select grouping(town_code) = 1, town_code, sum(overdue)::bigint,
+           coalesce(sum(overdue) filter (where found_month < $start), 0)::bigint,
+           max(overdue_days_max) filter (where found_month < $start and overdue > 0)
     from ledger_rollup
     where $fast
     group by grouping sets ((town_code), ())
@@ -82,16 +89,18 @@ checks as (
     group by grouping sets ((town_code), ())
 ),
 places as (
-    select false as is_district, town_code, town_name, population from towns
+    select false as is_district, town_code, town_name, town_type, population from towns
     union all
     -- per 10,000 residents only when every town's population is known
-    select true, null, any_value(v.district_name), case when count(population) = count(*) then sum(population) end
+    select true, null, any_value(v.district_name), null,
+           case when count(population) = count(*) then sum(population) end
     from towns, vocabulary v
 )
 select
     p.is_district,
     p.town_code,
     p.town_name,
+    p.town_type,
     p.population,
     coalesce(l.found, 0)                                              as found,
     coalesce(l.rectified, 0)                                          as rectified,
@@ -106,6 +115,9 @@ select
     l.overdue_days_max,
     coalesce(l.overdue, 0) * 10000.0 / nullif(p.population, 0)        as overdue_per_10k,
     coalesce(b.backlog_overdue, 0)                                    as backlog_overdue,
+    coalesce(b.earlier_overdue, 0)                                    as earlier_overdue,
+    b.earlier_overdue_days_max,
+    coalesce(b.earlier_overdue, 0) * 10000.0 / nullif(p.population, 0) as earlier_overdue_per_10k,
     coalesce(l.recurred, 0)                                           as recurred,
     l.recurred / nullif(l.closed, 0)                                  as recurrence_rate,
     coalesce(l.aired, 0)                                              as aired,

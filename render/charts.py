@@ -83,6 +83,9 @@ def league_table(towns: pd.DataFrame, components: list[tuple[str, str, str]], t=
     """
     fmt = fmt or {}
     tier = towns["tier"].map(lambda v: t(TIER_NAMES.get(v, "—")) if isinstance(v, str) else "—")
+    if "has_data" in towns:
+        # a town with no hazards in the period is ranked after the others and says so
+        tier = tier.where(towns["has_data"].astype(bool), t("无数据"))
     tier_fill = towns["tier"].map(lambda v: TIER_COLOURS.get(v, "#eeeeee") if isinstance(v, str) else "#eeeeee")
     change = towns["rank_change"].map(rank_change_text)
     change_colour = towns["rank_change"].map(

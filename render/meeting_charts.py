@@ -149,6 +149,23 @@ def shortfall_bars(components: pd.DataFrame, top: int | None = None, height: int
     return fig
 
 
+def behind_median_bars(behind: pd.DataFrame, height: int = 520, scale: float = 1.0,
+                       paper: str | None = None) -> go.Figure:
+    """The index points a town is behind the median town, per component (figures.behind_median: the
+    figures the league's 得分分析 shows), most first."""
+    lost = -behind["versus_median"].astype("float64")
+    fig = go.Figure(go.Bar(
+        x=lost, y=behind["name"], orientation="h", marker_color="#f97316",
+        text=[f"−{v:.2f} 分" for v in lost], textposition="outside", cliponaxis=False,
+        textfont=dict(size=int(20 * scale), color=INK), hoverinfo="skip",
+    ))
+    _layout(fig, height, scale, paper)
+    most = float(lost.max()) if len(behind) else 1.0
+    fig.update_yaxes(autorange="reversed", tickfont=dict(size=int(20 * scale), color=INK))
+    fig.update_xaxes(range=[0, most * 1.3], showgrid=False, showticklabels=False, zeroline=False)
+    return fig
+
+
 # -- the map ---------------------------------------------------------------------------
 
 

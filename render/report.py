@@ -46,6 +46,12 @@ class Notice:
     overdue: pd.DataFrame      # queries/overdue_list.sql, by town
     escalations: pd.DataFrame  # overdue items whose suggested level is above the recorded one
     boundaries: dict | None = None
+    board_size: int = 3        # how many towns 红榜 and 黑榜 each list (the definitions)
+
+    @property
+    def comparison(self) -> str:
+        """What the rank changes compare with, like for like: 与上月同口径比较：9月数据截至9月30日."""
+        return metrics.comparison_note(self.period, self.as_of)
 
     @property
     def title(self) -> str:
@@ -53,13 +59,13 @@ class Notice:
 
     @property
     def honour(self) -> pd.DataFrame:
-        """红榜: the three best-ranked towns."""
-        return self.towns[self.towns["rank"].notna()].head(3)
+        """红榜: the best-ranked towns (figures.boards, as every screen shows them)."""
+        return figures.boards(self.towns, self.board_size)[0]
 
     @property
     def shame(self) -> pd.DataFrame:
-        """黑榜: the three worst-ranked towns, worst last."""
-        return self.towns[self.towns["rank"].notna()].tail(3)
+        """黑榜: the worst-ranked towns, worst last (figures.boards, as every screen shows them)."""
+        return figures.boards(self.towns, self.board_size)[1]
 
 
 def build(con, period: metrics.Period, definitions: dict, as_of: date | None = None, *,
@@ -75,7 +81,8 @@ def build(con, period: metrics.Period, definitions: dict, as_of: date | None = N
     overdue = db.run(con, "overdue_list", as_of=as_of, limit=None).sort_values(
         ["town_code", "overdue_days", "hazard_id"], ascending=[True, False, True], ignore_index=True)
     esc = figures.escalations_due(overdue)
-    return Notice(period, as_of, number, is_demo, towns, components, district, aired, overdue, esc, boundaries)
+    return Notice(period, as_of, number, is_demo, towns, components, district, aired, overdue, esc, boundaries,
+                  defs.board_size(definitions))
 
 
 def build_from_store(store: Store, period: metrics.Period, as_of: date | None = None,
@@ -87,10 +94,14 @@ def build_from_store(store: Store, period: metrics.Period, as_of: date | None = 
 
 
 def notice_number(con, period: metrics.Period) -> int:
-    """The ledger's notice_no for hazards of this period when it has one, else months since the first month + 1."""
+    """The ledger's notice_no for hazards of this period when it has one, else months (for a weekly notice,
+    weeks) since the first + 1."""
     row = db.run(con, "notice_number", start=period.start, end=period.end).iloc[0]
     if pd.notna(row["notice_no"]):
         return int(row["notice_no"])
+    if period.kind == "week":
+        first = pd.Timestamp(row["first_week"]).date() if pd.notna(row["first_week"]) else period.start
+        return max((period.start - first).days // 7 + 1, 1)
     first = pd.Timestamp(row["first_month"]).date() if pd.notna(row["first_month"]) else period.start
     return max((period.start.year - first.year) * 12 + period.start.month - first.month + 1, 1)
 
@@ -166,7 +177,7 @@ def summary_text(n: Notice) -> str:
             f"本期逾期 {fmt.count(d['overdue'])} 个，累计逾期未整改 {fmt.count(d['backlog_overdue'])} 个，"
             f"复发率 {fmt.rate(d['recurrence_rate'])}。本期晾晒问题 {len(n.aired)} 个。"
             f"三色评定：绿色 {int(tiers.get('green', 0))} 个、黄色 {int(tiers.get('yellow', 0))} 个、"
-            f"红色 {int(tiers.get('red', 0))} 个。数据截至 {n.as_of:%Y年%m月%d日}。")
+            f"红色 {int(tiers.get('red', 0))} 个。数据截至 {n.as_of:%Y年%m月%d日}；排名变化{n.comparison}。")
 
 
 # -- XLSX ---------------------------------------------------------------------------------
@@ -335,22 +346,23 @@ def pack_pdf(n: Notice, slides: list[str] | None = None) -> bytes:
     """One 16:9 page per slide of the meeting sequence (a page per red-tier town) as on the screen."""
     sequence = mc.sequence(slides or list(mc.SLIDES), n.towns)
     w, h = PACK_PX
-    figures, where = [], {}
+    drawn, where = [], {}
     for i, (kind, town) in enumerate(sequence):
         if kind == "league":
-            figures.append((mc.league_bars(n.towns, height=h, paper=mc.BACKGROUND), (w, h)))
+            drawn.append((mc.league_bars(n.towns, height=h, paper=mc.BACKGROUND), (w, h)))
         elif kind == "progress":
-            figures.append((mc.progress_bars(n.towns, n.district["rectification_rate"], height=h,
+            drawn.append((mc.progress_bars(n.towns, n.district["rectification_rate"], height=h,
                                              paper=mc.BACKGROUND), (w, h)))
         elif kind == "map" and n.boundaries:
-            figures.append((mc.tier_map_figure(n.boundaries, n.towns, height=h, paper=mc.BACKGROUND), (w, h)))
+            drawn.append((mc.tier_map_figure(n.boundaries, n.towns, height=h, paper=mc.BACKGROUND), (w, h)))
         elif kind == "red":
-            comps = n.components[n.components["town_code"] == town]
-            figures.append((mc.shortfall_bars(comps, top=6, height=380, paper=mc.BACKGROUND), (w, 380)))
+            # the same figures as the league's 得分分析 and the meeting screen (figures.why)
+            behind = figures.behind_median(figures.why(n.components, town), 6)
+            drawn.append((mc.behind_median_bars(behind, height=380, paper=mc.BACKGROUND), (w, 380)))
         else:
             continue
-        where[i] = len(figures) - 1
-    images = chart_images(figures)
+        where[i] = len(drawn) - 1
+    images = chart_images(drawn)
 
     # fpdf2 reads a format as (short side, long side) and turns it for landscape
     pdf = _pdf("L", sorted(PACK_PAGE))
@@ -413,8 +425,8 @@ def pack_pdf(n: Notice, slides: list[str] | None = None) -> bytes:
                   ("复发率", fmt.rate(d["recurrence_rate"])),
                   ("三色（绿 / 黄 / 红）", " / ".join(str(int(tiers.get(t, 0))) for t in vocab.TIERS))],
                  y=30)
-            for col, (label, part, colour) in enumerate((("红榜 · 前三", n.honour, (34, 197, 94)),
-                                                         ("黑榜 · 后三", n.shame, (239, 68, 68)))):
+            for col, (label, part, colour) in enumerate(((f"红榜 · 前{n.board_size}", n.honour, (34, 197, 94)),
+                                                         (f"黑榜 · 后{n.board_size}", n.shame, (239, 68, 68)))):
                 x = 10 + col * (pw - 20) / 2
                 pdf.set_xy(x, 98)
                 pdf.set_font("cjk", "B", 18)
@@ -429,14 +441,14 @@ def pack_pdf(n: Notice, slides: list[str] | None = None) -> bytes:
         elif kind == "red":
             t = n.towns[n.towns["town_code"] == town].iloc[0]
             page(f"红色预警 · {t['town_name']}", i + 2)
-            kpis([(f"排名（较上期 {mc.change_text(t['rank_change'])}）", f"第 {mc.rank_text(t['rank'])} 名"),
+            kpis([(f"排名（较上期同口径 {mc.change_text(t['rank_change'])}）", f"第 {mc.rank_text(t['rank'])} 名"),
                   ("平安指数", mc.score_text(t["score"])), ("整改率", fmt.rate(t["rectification_rate"])),
                   ("按期整改率", fmt.rate(t["on_time_rate"])), ("发现隐患", fmt.count(t["found"])),
                   ("逾期隐患", fmt.count(t["overdue"])), ("累计逾期", fmt.count(t["backlog_overdue"])),
                   ("销号率", fmt.rate(t["closure_rate"]))], y=28)
             pdf.set_xy(10, 93)
             pdf.set_font("cjk", "B", 14)
-            pdf.cell(text="失分项 · 拉低指数最多的六项（指数分）")
+            pdf.cell(text="失分项 · 较全区中位数少得最多的六项（指数分）")
             pdf.image(io.BytesIO(images[where[i]]), x=10, y=101, w=(ph - 104) * w / 380)
         else:
             title = {"league": "镇街排名 · 平安指数", "map": "三色分布 · 图中数字为排名",
@@ -478,7 +490,7 @@ def _tier_lists(pdf, towns: pd.DataFrame, x: float, y: float, w: float) -> None:
 
 def register(sub) -> None:
     sp = sub.add_parser("report", help="生成晾晒通报（PDF 或 XLSX）或会议材料（--pack）")
-    sp.add_argument("--period", required=True, help="统计期，例如 2026-10")
+    sp.add_argument("--period", required=True, help="统计期，例如 2026-10 或 2026-W43")
     sp.add_argument("--out", required=True, type=Path, help="输出文件：.pdf 或 .xlsx")
     sp.add_argument("--as-of", type=date.fromisoformat, help="截至日期 YYYY-MM-DD（默认台账中最新日期）")
     sp.add_argument("--pack", action="store_true", help="生成会议材料（每页一张会议屏幕，PDF）")

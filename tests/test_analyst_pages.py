@@ -301,6 +301,21 @@ def test_definitions_validated_saved_and_restored(store):
     assert at.number_input(key="def_w_rectification_rate").value == 20.0     # inputs show the restored version
 
 
+def test_groups_board_size_and_no_data_are_edited_validated_and_saved(store):
+    at = app("definitions")
+    at.text_area(key="def_groups").set_value("城区：街道、园区\n乡镇：镇、乡、街道").run()
+    assert any("同时在" in e.value for e in at.error) and at.button(key="def_save").disabled
+    at.text_area(key="def_groups").set_value("城区：街道、园区\n乡镇：镇、乡").run()
+    at.number_input(key="def_board").set_value(5).run()
+    at.radio(key="def_no_data").set_value("none").run()
+    assert not at.error
+    at.button(key="def_save").click().run()
+    saved = [e for e in store.events() if e["type"] == "definitions"]
+    doc = json.loads((store.path / saved[-1]["path"]).read_text("utf-8"))
+    assert doc["groups"] == {"城区": ["街道", "园区"], "乡镇": ["镇", "乡"]}
+    assert (doc["board_size"], doc["no_data"], doc["other_group"]) == (5, "none", "其他")
+
+
 # -- roles ----------------------------------------------------------------------------------
 
 

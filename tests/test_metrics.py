@@ -244,18 +244,33 @@ def test_board_metrics_json_shape_and_rank_change(ledger_store):
     assert out["period"] == "2022-12" and out["as_of"] == "2022-12-31"
     assert out["district"]["found"] == 7
     towns = {t["town_code"]: t for t in out["towns"]}
-    # A: rect .4, overdue/10k 1.0; B: rect .5, overdue 0; C: none
-    # rect scores A 0, B 100; overdue: C has 0 overdue (0.0/10k) too → A 0, B 100, C 100
+    # A: rect .4, overdue/10k 1.0; B: rect .5, overdue 0; C found nothing in December: no data, so it is
+    # neither scored nor allowed to rank first on its 0 overdue (it used to share rank 1 with B)
+    # rect scores A 0, B 100; overdue A 0, B 100 → A 0, B 100
     assert towns["B"]["score"] == pytest.approx(100) and towns["B"]["rank"] == 1
-    assert towns["A"]["score"] == pytest.approx(0) and towns["A"]["rank"] == 3
-    assert towns["C"]["score"] == pytest.approx(100) and towns["C"]["rank"] == 1
+    assert towns["A"]["score"] == pytest.approx(0) and towns["A"]["rank"] == 2
+    assert towns["C"]["score"] is None and towns["C"]["rank"] == 3 and towns["C"]["tier"] is None
+    assert towns["C"]["has_data"] is False and towns["C"]["rank_change"] is None
     assert towns["C"]["rectification_rate"] is None
-    # November as of D: A h5 and B h9, both open and overdue. rect A 0, B 0 (tie: both 100), C none;
-    # overdue/10k A 1.0, B 0.5, C 0 → scores 0, 50, 100. A = 60, B = 60 + 20 = 80, C = 100
-    # → November ranks C 1, B 2, A 3; December B 1, C 1, A 3
-    assert (towns["B"]["rank_change"], towns["C"]["rank_change"], towns["A"]["rank_change"]) == (1, 0, 0)
+    # like for like: November as of 11-30 (= 11-30 + (12-31 − 12-31)), not recounted as of 12-31.
+    # h5 (A, deadline 11-30) is due on 11-30 but not yet overdue; h9 (B, deadline 11-10) is overdue.
+    # rect A 0/1, B 0/1 (tie: both 100); overdue/10k A 0, B 1 × 10000 / 20000 = 0.5 → A 100, B 0
+    # → A = 60 + 40 = 100, B = 60 + 0 = 60: November ranks A 1, B 2 (C no data)
+    # December ranks B 1, A 2 → B moved up one (2 − 1), A down one (1 − 2)
+    assert (towns["B"]["rank_change"], towns["A"]["rank_change"]) == (1, -1)
+    assert out["previous"]["period"] == "2022-11" and out["previous"]["as_of"] == "2022-11-30"
+    assert out["previous"]["district"]["found"] == 2 and out["previous"]["district"]["overdue"] == 1  # h9
+    assert out["previous"]["district"] == metrics.board_metrics(con, parse_period("2022-11"), d("2022-11-30"),
+                                                                TWO)["district"]
     assert out["district"]["backlog_overdue"] == 3           # h4, h5, h9
-    assert set(towns["A"]) >= {"town_code", "town_name", "score", "rank", "rank_change", "tier", *metrics.METRICS}
+    # the backlog from earlier periods: A h5 overdue 12-31 − 11-30 = 31 days; B h9 12-31 − 11-10 = 51 days
+    assert (towns["A"]["earlier_overdue"], towns["A"]["earlier_overdue_days_max"]) == (1, 31)
+    assert (towns["B"]["earlier_overdue"], towns["B"]["earlier_overdue_days_max"]) == (1, 51)
+    assert (towns["C"]["earlier_overdue"], towns["C"]["earlier_overdue_days_max"]) == (0, None)
+    assert towns["B"]["earlier_overdue_per_10k"] == pytest.approx(0.5)  # 1 × 10000 / 20000
+    assert set(towns["A"]) >= {"town_code", "town_name", "score", "rank", "rank_change", "tier", "group",
+                               "group_rank", *metrics.METRICS}
+    assert set(out["previous"]["district"]) == set(out["district"])
 
 
 def test_hazard_found_after_the_as_of_date_is_not_yet_in_the_cohort(ledger_store):

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from board import vocab
+from board import metrics, vocab
 from board.store import State
 
 FIELDS = ["hazard_id", "town_code", "category", "source", "severity", "unit_name", "department",
@@ -102,10 +102,11 @@ def ledger(h: pd.DataFrame, towns: pd.DataFrame, start: date, end: date, as_of: 
 
 
 def league(h, towns, period, as_of) -> pd.DataFrame:
-    """The standings' raw figures: the ledger for the period and for the one before (for rank change)."""
+    """The standings' raw figures: the ledger for the period and for the one before seen at the same age
+    (for rank change, like for like)."""
     now = ledger(h, towns, period.start, period.end, as_of)
-    prev = period.previous()
-    before = ledger(h, towns, prev.start, prev.end, as_of)
+    prev, then = metrics.like_for_like(period, as_of)
+    before = ledger(h, towns, prev.start, prev.end, then)
     now["previous_closure_rate"] = now["town_code"].map(before.set_index("town_code")["closure_rate"])
     return now
 

@@ -87,30 +87,44 @@ def _league(root: str, seq: int, period_code: str, as_of_: date, weights: tuple 
     return metrics.league(_connection(root, seq), metrics.parse_period(period_code), as_of_, d)
 
 
-def league(period: metrics.Period, weights: dict | None = None):
-    """(towns, components, district) for the period as of the ledger's now; weights override for what-if."""
-    return _league(*_key(state()), period.code, as_of(), tuple(sorted(weights.items())) if weights else None)
+def league(period: metrics.Period, weights: dict | None = None, at: date | None = None):
+    """(towns, components, district) for the period as of the ledger's now (or `at`); weights override for
+    what-if. rank_change compares like for like (metrics.league)."""
+    return _league(*_key(state()), period.code, at or as_of(), tuple(sorted(weights.items())) if weights else None)
 
 
-def ledger(period: metrics.Period) -> pd.DataFrame:
-    return query("ledger_metrics", start=period.start, end=period.end, as_of=as_of(), fast=_fast())
+def ledger(period: metrics.Period, at: date | None = None) -> pd.DataFrame:
+    """ledger_metrics for the period as of the ledger's now, or as of `at` (a period seen like for like)."""
+    at = at or as_of()
+    return query("ledger_metrics", start=period.start, end=period.end, as_of=at, fast=_fast(at, period))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _rollup_applies(root: str, seq: int, as_of_: date | None) -> bool:
-    return as_of_ is not None and metrics.rollup_applies(_connection(root, seq), as_of_)
+@st.cache_data(max_entries=256, show_spinner=False)
+def _rollup_applies(root: str, seq: int, as_of_: date | None, period_code: str | None) -> bool:
+    period = metrics.parse_period(period_code) if period_code else None
+    return as_of_ is not None and metrics.rollup_applies(_connection(root, seq), as_of_, period)
 
 
-def _fast() -> bool:
-    """Whether ledger_rollup answers as of the board's date (metrics.rollup_applies)."""
-    return _rollup_applies(*_key(state()), as_of())
+def _fast(at: date | None = None, period: metrics.Period | None = None) -> bool:
+    """Whether ledger_rollup answers this period as of this date (metrics.rollup_applies)."""
+    return _rollup_applies(*_key(state()), at or as_of(), period.code if period else None)
+
+
+def comparison(period: metrics.Period) -> tuple[metrics.Period, date]:
+    """(P′, D′): the period the changes on screen compare with and the date it is seen as of."""
+    return metrics.like_for_like(period, as_of())
+
+
+def comparison_note(period: metrics.Period) -> str:
+    """与上月同口径比较：9月数据截至9月30日 (metrics.comparison_note)."""
+    return metrics.comparison_note(period, as_of())
 
 
 def periods(kind: str) -> list[metrics.Period]:
     """Every period of this kind that has hazards, newest first."""
-    months = query("ledger_months")
+    starts = query("ledger_weeks")["week"] if kind == "week" else query("ledger_months")["month"]
     seen = []
-    for m in months["month"]:
+    for m in starts:
         p = metrics.period_of(pd.Timestamp(m).date(), kind)
         if p not in seen:
             seen.append(p)
@@ -150,12 +164,14 @@ def towns() -> pd.DataFrame:
 
 
 def kpis(period: metrics.Period) -> pd.DataFrame:
-    """The headline KPIs against the previous period (figures.kpis)."""
-    return figures.kpis(ledger(period), ledger(period.previous()))
+    """The headline KPIs against the previous period seen at the same age (figures.kpis)."""
+    before, then = comparison(period)
+    return figures.kpis(ledger(period), ledger(before, then))
 
 
 def ledger_trend(period: metrics.Period, n: int = 12) -> pd.DataFrame:
-    return figures.ledger_trend(ledger, period, n)
+    """The last n periods, each at the same age as this one (figures.ledger_trend)."""
+    return figures.ledger_trend(ledger, period, as_of(), n)
 
 
 def outcomes(period: metrics.Period) -> pd.DataFrame:
@@ -163,7 +179,7 @@ def outcomes(period: metrics.Period) -> pd.DataFrame:
     last = period.year_earlier()
     values = query("indicator_values", start=period.start, end=period.end, last_start=last.start,
                    last_end=last.end)
-    return figures.outcomes(values, definitions())
+    return figures.outcomes(values, definitions(), period)
 
 
 def why(period: metrics.Period, town_code: str, weights: dict | None = None) -> pd.DataFrame:
@@ -171,17 +187,48 @@ def why(period: metrics.Period, town_code: str, weights: dict | None = None) -> 
     return figures.why(comps, town_code)
 
 
+def behind_median(period: metrics.Period, town_code: str, top: int | None = None) -> pd.DataFrame:
+    """The components on which a town is behind the median town, most first (figures.behind_median)."""
+    return figures.behind_median(why(period, town_code), top)
+
+
 def what_if(period: metrics.Period, weights: dict) -> pd.DataFrame:
     return figures.what_if(league(period)[0], league(period, weights)[0])
 
 
 def departments(period: metrics.Period) -> pd.DataFrame:
-    df = query("department_metrics", start=period.start, end=period.end, as_of=as_of(), fast=_fast())
+    df = query("department_metrics", start=period.start, end=period.end, as_of=as_of(), fast=_fast(None, period))
     return figures.departments(df, definitions())
 
 
 def rank_history(town_code: str, period: metrics.Period, n: int = 12) -> pd.DataFrame:
-    return figures.rank_history(lambda p: league(p)[0], town_code, period, n)
+    return figures.rank_history(lambda p, at: league(p, at=at)[0], town_code, period, as_of(), n)
+
+
+def boards(period: metrics.Period, group: str | None = None):
+    """(红榜, 黑榜) of the period, overall or of one group, as many as the definitions say (figures.boards)."""
+    return figures.boards(league(period)[0], defs.board_size(definitions()), group)
+
+
+def board_size() -> int:
+    """How many towns 红榜 and 黑榜 each list (the definitions' board_size)."""
+    return defs.board_size(definitions())
+
+
+def group_league(period: metrics.Period):
+    """[(group, its towns in group-rank order)] (figures.group_league)."""
+    return figures.group_league(league(period)[0], definitions())
+
+
+def no_data(period: metrics.Period) -> pd.DataFrame:
+    """The towns with no hazards in the period and what they have no data for (figures.no_data)."""
+    return figures.no_data(league(period)[0], definitions(), period)
+
+
+def enforcement() -> pd.DataFrame:
+    """Every hazard at 执法 found by now, whatever its period, by enforcement outcome: the same scope as the
+    overdue list beside it."""
+    return query("enforcement_outcomes", as_of=as_of())
 
 
 OVERDUE_ROWS = 1_000  # the overdue list on screen: the worst ones; the download has them all

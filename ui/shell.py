@@ -9,7 +9,8 @@ from render import charts, export
 from ui import data
 from ui.i18n import lang, t
 
-KINDS = {"month": "月", "quarter": "季", "half": "半年", "year": "年"}
+# month first: the radio's first option is the default period kind
+KINDS = {"month": "月", "week": "周", "quarter": "季", "half": "半年", "year": "年"}
 
 # Constant CSS only (no data): large figures a leader can read from the back of the room.
 STYLE = """
@@ -105,15 +106,19 @@ def open_town(town_code: str) -> None:
     st.switch_page("pages/leaders/town.py", query_params={"town": town_code})
 
 
-def podium(towns, best_title: str, worst_title: str) -> None:
-    """The three best and the three worst ranked towns side by side, index and rank change (红黑榜)."""
+def podium(period: metrics.Period, best_title: str, worst_title: str, group: str | None = None,
+           key: str = "podium") -> None:
+    """红榜 and 黑榜 side by side (data.boards: the one ordering, in rank order, the worst town last), each
+    town's index and its rank change (like for like); of one group when `group` is given."""
     from render.format import md, number, rank_delta
 
-    ranked = towns.dropna(subset=["rank"])
-    for column, title, rows in zip(st.columns(2), (best_title, worst_title),
-                                   (ranked.head(3), ranked.tail(3).iloc[::-1])):
-        with column:
+    best, worst = data.boards(period, group)
+    rank_col, change_col = ("group_rank", "group_rank_change") if group else ("rank", "rank_change")
+    for column, title, rows, side in zip(st.columns(2), (best_title, worst_title), (best, worst),
+                                         ("best", "worst")):
+        with column.container(key=f"{key}-{side}"):
             st.subheader(t(title))
             for r in rows.itertuples():
-                st.metric(f"{t('第')}{int(r.rank)}{t('名')} · {md(r.town_name)}", number(r.score),
-                          rank_delta(r.rank_change, t("位")))
+                where = f"{md(r.group)}{t('组内')}" if group else ""
+                st.metric(f"{where}{t('第')}{int(getattr(r, rank_col))}{t('名')} · {md(r.town_name)}", number(r.score),
+                          rank_delta(getattr(r, change_col), t("位")))

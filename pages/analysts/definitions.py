@@ -1,4 +1,5 @@
-"""指标设置 Definitions: the composite index's weights and tier thresholds, saved as versions; older versions restorable."""
+"""指标设置 Definitions: the composite index's weights, tier thresholds, groups of town types, 红黑榜 size and how a
+town without data ranks, saved as versions; older versions restorable."""
 
 import json
 
@@ -40,8 +41,19 @@ green = c[0].number_input(t("绿：指数不低于"), 0.0, 100.0, float(current[
 yellow = c[1].number_input(t("黄：指数不低于（低于此为红）"), 0.0, 100.0, float(current["tiers"]["yellow"]), 1.0,
                            key="def_yellow")
 
+st.subheader(t("分组排名与红黑榜"))
+st.caption(t("镇街按类型分组另排组内名次和红黑榜。每行一组，写成“组名：类型、类型”；类型不在任何组的镇街归入下面的组名。"))
+g = st.columns([3, 1, 1])
+groups_text = g[0].text_area(t("镇街分组"), defs.groups_text(current), height=130, key="def_groups")
+other = g[1].text_input(t("未分组镇街归入"), current.get("other_group", "其他"), key="def_other")
+size = int(g[2].number_input(t("红黑榜各取名次"), 1, 20, int(current.get("board_size", 3)), 1, key="def_board"))
+no_data = st.radio(t("本期没有隐患的镇街"), list(defs.NO_DATA), horizontal=True, key="def_no_data",
+                   index=list(defs.NO_DATA).index(current.get("no_data", "last")),
+                   format_func=lambda k: t(defs.NO_DATA[k]))
+
 edited = dict(current, components=[dict(c, weight=weights[c["code"]]) for c in comps],
-              tiers=dict(current["tiers"], green=green, yellow=yellow))
+              tiers=dict(current["tiers"], green=green, yellow=yellow), groups=defs.parse_groups(groups_text),
+              other_group=other.strip(), board_size=size, no_data=no_data)
 problems = defs.problems(edited)
 for p in problems:
     st.error(p)

@@ -7,12 +7,14 @@ from ui import auth, data
 from ui.i18n import t
 
 auth.page("晾晒通报")
-months = data.periods("month")
-if not months:
+kind = st.radio(t("通报周期"), ["month", "week"], horizontal=True, key="notice_kind",
+                format_func=lambda k: t({"month": "月度通报", "week": "每周晾晒"}[k]))
+choices = data.periods(kind)
+if not choices:
     st.info(t("暂无数据"))
     st.stop()
 
-period = st.selectbox(t("统计期"), months, format_func=lambda p: p.label, key="notice_period")
+period = st.selectbox(t("统计期"), choices, format_func=lambda p: p.label, key=f"notice_period_{kind}")
 notice = report.build(data.connection(), period, data.definitions(), data.as_of(), is_demo=data.is_demo(),
                       boundaries=mc.boundaries(data.state()))
 

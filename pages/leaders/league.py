@@ -11,25 +11,52 @@ from ui.i18n import t
 period = shell.page("镇街排名")
 
 towns, _, district = data.league(period)
-components = data.definitions()["components"]
-shown = [(c["code"], c["name"], "rate" if c.get("unit") == "%" else "number")
-         for c in components if c["source"] == "ledger"]
+definitions = data.definitions()
+components = definitions["components"]
+# each town's backlog from earlier periods beside its index: the period's own overdue leaves it out
+shown = [("earlier_overdue", "前期积压", "count"), ("earlier_overdue_days_max", "积压最久天数", "count")]
+shown += [(c["code"], c["name"], "rate" if c.get("unit") == "%" else "number")
+          for c in components if c["source"] == "ledger" and c["code"] != "earlier_overdue_per_10k"]
 
-st.plotly_chart(charts.league_table(towns, shown, t, {"rate": rate, "number": number}), width="stretch",
-                config=charts.PLOTLY_CONFIG, theme=None, key="league-table")
-st.caption(t("排名变化与上一统计期比较") + f"（{shell.label(period.previous())}）；"
+st.plotly_chart(charts.league_table(towns, shown, t, {"rate": rate, "number": number, "count": count}),
+                width="stretch", config=charts.PLOTLY_CONFIG, theme=None, key="league-table")
+st.caption(data.comparison_note(period) + "；" + t("排名变化 = 上期同口径排名 − 本期排名（▲ 上升）") + "；"
            + t("三色：绿 ≥ {g} 分，黄 ≥ {y} 分，其余为红").format(**{
-               "g": data.definitions()["tiers"]["green"], "y": data.definitions()["tiers"]["yellow"]}))
+               "g": definitions["tiers"]["green"], "y": definitions["tiers"]["yellow"]}))
+st.caption(t("每万人逾期隐患只计本期发现的隐患；前期积压是本期以前发现、截至日仍逾期的隐患个数，积压最久天数是其中逾期最久的天数；"
+             "前期积压可在指标设置中作为指数分项（默认权重 0，不计入指数）。"))
+empty = data.no_data(period)
+if len(empty):
+    st.warning(t("无数据") + "：" + "；".join(
+        f"{r.town_name}（{r.what}，{t('无')}{'、'.join(r.missing)}）" for r in empty.itertuples())
+        + "。" + t("这些镇街排在有数据的镇街之后，不评三色，不计排名变化。"))
 spec = [("rank", "排名", "count"), ("rank_change", "变化", "change"), ("town_name", "镇街", "text"),
+        ("group", "分组", "text"), ("group_rank", "组内排名", "count"), ("group_rank_change", "组内变化", "change"),
         ("score", "平安指数", "number"), ("tier", "三色", "tier"), ("found", "发现隐患", "count"),
         ("rectification_rate", "整改率", "rate"), ("closure_rate", "销号率", "rate"),
         ("on_time_rate", "按期整改率", "rate"), ("overdue", "逾期隐患", "count"),
         ("overdue_per_10k", "每万人逾期隐患", "number"), ("backlog_overdue", "累计逾期", "count"),
+        ("earlier_overdue", "前期逾期积压", "count"), ("earlier_overdue_days_max", "积压最长逾期天数", "count"),
         ("recurrence_rate", "复发率", "rate"), ("aired_closure_rate", "晾晒问题销号率", "rate")]
 shell.downloads(table(towns, spec, t), f"镇街排名_{period.code}", "league")
 
+size = data.board_size()
 st.header(t("红黑榜"))
-shell.podium(towns, "红榜（前三名）", "黑榜（后三名）")
+shell.podium(period, t("红榜（前 {n} 名）").format(n=size), t("黑榜（后 {n} 名）").format(n=size))
+
+st.header(t("分组排名"))
+st.caption(t("按镇街类型分组（指标设置中可改），组内另排名次和红黑榜；组内变化与上期同口径的组内名次比较。"))
+group_spec = [("group_rank", "组内排名", "count"), ("group_rank_change", "组内变化", "change"),
+              ("town_name", "镇街", "text"), ("score", "平安指数", "number"), ("tier", "三色", "tier"),
+              ("rank", "全区排名", "count"), ("earlier_overdue", "前期逾期积压", "count"),
+              ("earlier_overdue_days_max", "积压最长逾期天数", "count")]
+grouped = data.group_league(period)
+for (group, members), tab in zip(grouped, st.tabs([f"{g}（{len(m)}）" for g, m in grouped])):
+    with tab:
+        st.dataframe(table(members, group_spec, t), hide_index=True, width="stretch", placeholder="—",
+                     key=f"group-{group}")
+        shell.podium(period, t("红榜（前 {n} 名）").format(n=size), t("黑榜（后 {n} 名）").format(n=size),
+                     group=group, key=f"podium-{group}")
 
 st.header(t("平安指数"))
 shell.chart(charts.index_bars(towns, t), key="index-bars")

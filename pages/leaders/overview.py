@@ -1,5 +1,5 @@
-"""总览 Overview: headline KPIs against the previous period, the last 12 periods, best and worst towns,
-outcome indicators year on year."""
+"""总览 Overview: headline KPIs against the previous period seen at the same age (like for like), the last 12
+periods each at the same age, best and worst towns, outcome indicators year on year."""
 
 import streamlit as st
 
@@ -10,7 +10,7 @@ from ui.i18n import t
 
 period = shell.page("总览")
 
-st.caption(t("与上一统计期比较") + f"（{shell.label(period.previous())}）")
+st.caption(data.comparison_note(period) + t("（变化均与之比较，避免把上期多出的整改时间当作本期下滑）"))
 kpis = data.kpis(period)
 for row in (kpis.iloc[:5], kpis.iloc[5:]):
     for col, k in zip(st.columns(5), row.itertuples()):
@@ -19,10 +19,11 @@ for row in (kpis.iloc[:5], kpis.iloc[5:]):
         col.metric(t(k.label), shown, delta(k.change, k.kind, t("个百分点")), delta_color=colour)
 
 st.subheader(t("近12期走势"))
+st.caption(t("各期同口径：每期的数据都截至该期期末加上本期截至日与本期期末之差，与本期数据时长相同。"))
 shell.chart(charts.kpi_trend(data.ledger_trend(period), t), key="trend")
 
-towns, _, _ = data.league(period)
-shell.podium(towns, "前三名", "后三名")
+size = data.board_size()
+shell.podium(period, t("前 {n} 名").format(n=size), t("后 {n} 名").format(n=size))
 
 st.subheader(t("结果指标（同比）"))
 outcomes = data.outcomes(period)

@@ -43,32 +43,38 @@ esc = data.escalations(period)
 ladder, outcomes = st.columns(2)
 with ladder:
     st.subheader(t("提醒 → 警示 → 执法"))
+    st.caption(t("本期发现的隐患，按督办层级。"))
     shell.chart(charts.escalation_bars(esc, vocab.ESCALATION_LEVELS, t), key="escalations")
 with outcomes:
     st.subheader(t("执法结果"))
-    enforced = esc[esc["escalation"] == 3]
+    # the same scope as the overdue list below (every hazard found by now, whatever its period): a panel
+    # of the period's hazards only once said "none at 执法" beside hundreds of listed hazards at 执法
+    st.caption(t("截至日所有升级到执法的隐患（不限统计期，与下方逾期隐患清单同一口径）。"))
+    enforced = data.enforcement()
     if enforced.empty:
-        st.info(t("本期没有升级到执法的隐患"))
+        st.info(t("截至日没有升级到执法的隐患"))
     else:
         st.dataframe(table(enforced.fillna({"enforcement": "未填写"}),
                            [("enforcement", "执法结果", "translate"), ("hazards", "隐患数", "count"),
-                            ("open", "未整改", "count"), ("closed", "已销号", "count")], t),
-                     hide_index=True, width="stretch")
+                            ("open", "未整改", "count"), ("overdue", "其中逾期", "count"),
+                            ("closed", "已销号", "count")], t),
+                     hide_index=True, width="stretch", placeholder="—", key="enforcement")
 
 recur, notices = st.columns(2)
 with recur:
     st.header(t("复发隐患"))
     rec = data.recurrences(period)
-    st.metric(t("复发率"), rate(district["recurrence_rate"]),
-              f"{count(district['recurred'])} / {count(district['closed'])}", delta_color="off")
+    # the counts behind the rate are plain text, not a metric's delta (an arrow that read as a rise)
+    st.metric(t("复发率"), rate(district["recurrence_rate"]))
+    st.caption(t("复发 {a} 个 / 已销号 {b} 个").format(a=count(district["recurred"]), b=count(district["closed"])))
     st.dataframe(table(rec, [("town_name", "镇街", "text"), ("unit_name", "责任主体", "text"),
                              ("category", "类别", "translate"), ("found_date", "发现日期", "date"),
                              ("closed_date", "销号日期", "date")], t), hide_index=True, width="stretch")
 with notices:
     st.header(t("晾晒问题销号"))
     aired = data.aired_notices(period)
-    st.metric(t("晾晒问题销号率"), rate(district["aired_closure_rate"]),
-              f"{count(district['aired_closed'])} / {count(district['aired'])}", delta_color="off")
+    st.metric(t("晾晒问题销号率"), rate(district["aired_closure_rate"]))
+    st.caption(t("已销号 {a} 个 / 晾晒 {b} 个").format(a=count(district["aired_closed"]), b=count(district["aired"])))
     if aired.empty:
         st.info(t("本期没有晾晒问题"))
     else:
@@ -86,7 +92,8 @@ else:
                                    ("rectified", "已整改", "count"), ("closed", "已销号", "count"),
                                    ("overdue", "逾期", "count"), ("overdue_days_max", "最长逾期天数", "count"),
                                    ("towns", "镇街", "text")], t)
-    st.dataframe(leader_table, hide_index=True, width="stretch")
+    # a leader with nothing overdue has no longest overdue: shown as —, not a literal None
+    st.dataframe(leader_table, hide_index=True, width="stretch", placeholder="—", key="leaders")
     shell.downloads(leader_table, f"包案隐患_{period.code}", "leaders")
 
 st.header(t("逾期隐患清单"))

@@ -1,6 +1,6 @@
 """会议模式: the meeting-room screen. Rotates overview → league → map → progress → one slide per red town.
 
-URL: ?mode=meeting[&every=20][&slides=overview,league,map,progress,red][&period=2026-10][&scale=2 for 4K]
+URL: ?mode=meeting[&every=20][&slides=overview,league,map,progress,red][&period=2026-10 or 2026-W43][&scale=2 for 4K]
 """
 
 import time
@@ -57,7 +57,7 @@ TITLES = {"overview": "全区概况", "league": "镇街排名 · 平安指数", 
 
 
 def _period() -> metrics.Period | None:
-    """&period=2026-10 when it parses, else the latest month with data."""
+    """&period=2026-10 (or 2026-W43, 2026-Q3 …) when it parses, else the latest month with data."""
     try:
         return metrics.parse_period(query["period"]) if query.get("period") else None
     except ValueError:
@@ -73,7 +73,7 @@ def rotate() -> None:
         st.title("平安晾晒台 · 会议模式")
         st.header("暂无数据")
         return
-    towns, comps, district = data.league(period)
+    towns, _, district = data.league(period)
     slides = mc.sequence(NAMES, towns)
     # the slide follows the clock since the screen opened, not a count of reruns: a late timer run
     # (a busy server) or an extra full rerun (a reconnect) neither skips nor repeats a slide
@@ -82,7 +82,8 @@ def rotate() -> None:
     kind, town = slides[i % len(slides)]
 
     with st.container(key="meeting_bar", horizontal=True, vertical_alignment="center", gap="large"):
-        st.markdown(f"**平安晾晒台** · 统计期 **{period.label}** · 截至 **{as_of:%Y-%m-%d}**")
+        st.markdown(f"**平安晾晒台** · 统计期 **{period.label}** · 截至 **{as_of:%Y-%m-%d}** · "
+                    f"{fmt.md(data.comparison_note(period))}")
         st.markdown(f"{datetime.now(TZ):%H:%M} · 第 {i % len(slides) + 1}/{len(slides)} 页")
         if data.is_demo():
             with st.container(key="meeting_demo", width="content"):
@@ -102,7 +103,7 @@ def rotate() -> None:
             with st.container(key="meeting_is_map"):
                 st.caption("图中数字为平安指数排名")
         elif kind == "overview":
-            _overview(towns, district)
+            _overview(period, towns, district)
         elif kind == "league":
             st.plotly_chart(mc.league_bars(towns, height=880, scale=SCALE), theme=None,
                             key="meeting_league", config={"displayModeBar": False, "staticPlot": True})
@@ -111,7 +112,7 @@ def rotate() -> None:
                             theme=None, key="meeting_progress",
                             config={"displayModeBar": False, "staticPlot": True})
         elif kind == "red":
-            _red_town(red, comps[comps["town_code"] == town])
+            _red_town(red, data.behind_median(period, town, top=6))
 
 
 def _tiles(items: list[tuple[str, str]]) -> None:
@@ -121,16 +122,18 @@ def _tiles(items: list[tuple[str, str]]) -> None:
             column.metric(label, value)
 
 
-def _overview(towns, district) -> None:
+def _overview(period, towns, district) -> None:
     tiers = towns["tier"].value_counts()
     _tiles([("发现隐患", fmt.count(district["found"])), ("整改率", fmt.rate(district["rectification_rate"])),
             ("销号率", fmt.rate(district["closure_rate"])), ("按期整改率", fmt.rate(district["on_time_rate"])),
             ("逾期隐患", fmt.count(district["overdue"])), ("累计逾期", fmt.count(district["backlog_overdue"])),
             ("复发率", fmt.rate(district["recurrence_rate"])),
             ("三色（绿 / 黄 / 红）", " / ".join(str(int(tiers.get(t, 0))) for t in vocab.TIERS))])
-    ranked = towns[towns["rank"].notna()]
+    # the same 红榜 and 黑榜, in the same order (the worst town last), as the overview and the notice
+    best, worst = data.boards(period)
+    n = data.board_size()
     for column, key, title, rows in zip(st.columns(2), ("meeting_honour", "meeting_shame"),
-                                        ("红榜 · 前三", "黑榜 · 后三"), (ranked.head(3), ranked.tail(3))):
+                                        (f"红榜 · 前{n}", f"黑榜 · 后{n}"), (best, worst)):
         with column.container(key=key):
             st.subheader(title)
             for r in rows.itertuples():
@@ -156,14 +159,15 @@ def _map(towns) -> None:
             st.markdown("　".join(f"{mc.rank_text(r.rank)}\u00a0{fmt.md(r.town_name)}" for r in group.itertuples()))
 
 
-def _red_town(t, comps) -> None:
-    _tiles([(f"排名（较上期 {mc.change_text(t['rank_change'])}）", f"第 {mc.rank_text(t['rank'])} 名"),
+def _red_town(t, behind) -> None:
+    _tiles([(f"排名（较上期同口径 {mc.change_text(t['rank_change'])}）", f"第 {mc.rank_text(t['rank'])} 名"),
             ("平安指数", mc.score_text(t["score"])), ("整改率", fmt.rate(t["rectification_rate"])),
             ("按期整改率", fmt.rate(t["on_time_rate"])), ("发现隐患", fmt.count(t["found"])),
             ("逾期隐患", fmt.count(t["overdue"])), ("累计逾期", fmt.count(t["backlog_overdue"])),
             ("销号率", fmt.rate(t["closure_rate"]))])
-    st.subheader("失分项 · 拉低指数最多的六项（指数分）")
-    st.plotly_chart(mc.shortfall_bars(comps, top=6, height=330, scale=SCALE), theme=None,
+    # the same figures as the league's 得分分析 (figures.why): index points behind the median town
+    st.subheader("失分项 · 较全区中位数少得最多的六项（指数分）")
+    st.plotly_chart(mc.behind_median_bars(behind, height=330, scale=SCALE), theme=None,
                     key="meeting_red", config={"displayModeBar": False, "staticPlot": True})
 
 

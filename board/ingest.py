@@ -118,7 +118,7 @@ def ingest(store: Store, data: bytes, filename: str, *, dataset: str | None = No
     try:
         batches = store.commit_many(report.tables, report.file, data, user,
                                     notices=report.notices, kind=kind, added=report.added,
-                                    updated=report.updated)
+                                    updated=report.updated, recheck=lambda state: _recheck(state, report))
     except Rejected as r:
         report.problems = r.problems
         return report
@@ -165,6 +165,8 @@ def _prepare(store, data, report, dataset, mapping, add_towns, today):
         frame, problems = _indicators(raw, report, definitions, towns, add_towns)
     else:
         frame, problems = _typed(raw, ds, report, towns, add_towns, today)
+    if report.dataset == "towns" and not problems:
+        problems = _town_conflicts(frame, db.run(con, "town_names"), report)
     report.rows = len(raw.frame)
     report.problems = _collapse(problems, raw, report.file)
     if report.problems:
@@ -182,6 +184,21 @@ def _prepare(store, data, report, dataset, mapping, add_towns, today):
     if report.dataset == "hazards":
         dates = pd.concat([frame["found_date"], frame["rectified_date"], frame["closed_date"]])
         report.as_of_date = str(max(dates.max(), _current_as_of(con)).date()) if dates.notna().any() else None
+
+
+def _recheck(state, report: Report) -> tuple[int, int]:
+    """Under the writers' lock: town references still one way, and added/updated against the store as it
+    now is (another upload may have committed since this one was validated)."""
+    con = db.connect(state)
+    dataset, table = report.tables[-1]
+    if dataset == "towns":
+        frame = table.select(["town_code", "town_name", "aliases"]).to_pandas()
+        problems = _town_conflicts(frame, db.run(con, "town_names"), Report(file=report.file,
+                                                                          mapping=report.mapping))
+        if problems:
+            raise Rejected([Problem(report.file, reason, column=header) for _, header, reason in problems])
+    report.added, report.updated = _added_updated(con, dataset, table)
+    return report.added, report.updated
 
 
 def _placeholder_points(frame: pd.DataFrame, report: Report) -> list[str]:
@@ -347,13 +364,71 @@ def _integers(s: pd.Series, kind: str):
 
 def _resolve_towns(values: pd.Series, towns: pd.DataFrame):
     """Town code for each value given as code, name or alias; mask of values that match none."""
-    lookup = dict(zip(towns["key"].map(normalise_key), towns["town_code"])) if len(towns) else {}
+    lookup: dict = {}
+    # town_lookup is ordered (code before name before alias, then by code): the first reading wins,
+    # the same in every run, should an older store still hold a key that names two towns
+    for key, code in zip(towns["key"].map(normalise_key), towns["town_code"]) if len(towns) else ():
+        lookup.setdefault(key, code)
     # a ledger names its ~24 towns millions of times: resolve each distinct spelling once
     positions, uniques = pd.factorize(values, use_na_sentinel=True)
     resolved = np.array([lookup.get(normalise_key(v)) for v in uniques] + [None], dtype=object)
     codes = pd.Series(resolved[positions], index=values.index, dtype=object)
     unknown = (positions >= 0) & np.array([r is None for r in resolved], dtype=bool)[positions]
     return codes, unknown
+
+
+ALIAS_SEPARATORS = r"[、,;|，；]"  # as queries/town_lookup.sql splits them
+
+
+def _town_keys(code, name, aliases) -> list[tuple[str, str, str]]:
+    """(normalised key, as written, which column) for every way this town may be named."""
+    keys = [(code, "town_code"), (name, "town_name")]
+    aliases = aliases if isinstance(aliases, str) else ""
+    keys += [(a.strip(), "aliases") for a in re.split(ALIAS_SEPARATORS, aliases) if a.strip()]
+    return [(normalise_key(k), k, col) for k, col in keys if isinstance(k, str) and k]
+
+
+def _town_conflicts(frame: pd.DataFrame, existing: pd.DataFrame, report: Report) -> list[tuple]:
+    """Refuse a towns upload that would let one code, name or alias name two towns (naming both);
+    a town listed again under its code with a new name is renamed, its old name kept as an alias."""
+    listed = {c: (n, a) for c, n, a in existing[["town_code", "town_name", "aliases"]].itertuples(index=False)}
+    for i, (code, name) in enumerate(zip(frame["town_code"], frame["town_name"])):
+        old = listed.get(code)
+        if old and isinstance(old[0], str) and isinstance(name, str) \
+                and normalise_key(old[0]) != normalise_key(name):
+            # the new aliases, then the old ones and the old name: exports written before the rename resolve
+            keep, seen = [], {normalise_key(name)}
+            for _, alias, _ in [*_town_keys(None, None, frame["aliases"].iloc[i]),
+                                *_town_keys(None, None, old[1]), (None, old[0], None)]:
+                if normalise_key(alias) not in seen:
+                    seen.add(normalise_key(alias))
+                    keep.append(alias)
+            frame.iloc[i, frame.columns.get_loc("aliases")] = "、".join(keep) or None
+            report.notices.append(f"镇街 {code} 改名：{old[0]} → {name}；旧名“{old[0]}”保留为别名，"
+                                  "台账中写旧名的仍归入这个镇街")
+    uploaded = set(frame["town_code"])
+    towns = [(c, n, a, None) for c, (n, a) in listed.items() if c not in uploaded]
+    towns += [(c, n, a, i) for i, (c, n, a) in
+              enumerate(frame[["town_code", "town_name", "aliases"]].itertuples(index=False))]
+    meant: dict[str, list] = {}  # key → [(town code, town name, written, column, upload row)]
+    for code, name, aliases, row in towns:
+        for key, written, column in _town_keys(code, name, aliases):
+            if all(t[0] != code for t in meant.get(key, [])):
+                meant.setdefault(key, []).append((code, name, written, column, row))
+    problems: dict[tuple, list[int]] = {}
+    for key, entries in meant.items():
+        if len(entries) < 2:
+            continue
+        for code, name, written, column, row in entries:
+            if row is None:
+                continue
+            both = " 和 ".join(f"{c} {n}" for c, n, *_ in sorted(entries, key=lambda e: str(e[0])))
+            what = {"town_code": "代码", "town_name": "名称", "aliases": "别名"}[column]
+            reason = (f"{what}“{written}”会同时指向两个镇街：{both}；"
+                      "一个代码、名称或别名只能对应一个镇街，请改名或删去重复的别名")
+            problems.setdefault((report.mapping.get(column), reason), []).append(row)
+    return [(np.array(sorted(set(rows)), dtype=int), header, reason)
+            for (header, reason), rows in problems.items()]
 
 
 def _check_rules(out: pd.DataFrame, ds: Dataset, report: Report, today: date) -> list[tuple]:

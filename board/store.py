@@ -204,8 +204,12 @@ class Store:
 
     def commit_many(self, tables: list[tuple[str, pa.Table]], source_name: str, source: bytes,
                     user: str, *, notices: list[str] = (), kind: str = "real", added: int | None = None,
-                    updated: int = 0) -> list[Batch]:
-        """Archive the file and write its batches, then publish them all with one manifest rename."""
+                    updated: int = 0, recheck=None) -> list[Batch]:
+        """Archive the file and write its batches, then publish them all with one manifest rename.
+
+        recheck(state), when given, runs under the writers' lock against the store as it now stands: it may
+        refuse (Rejected) and returns (added, updated), so two uploads at once count what each really did.
+        """
         if not user:
             raise PermissionError("写入数据需要分析员身份")
         sha = hashlib.sha256(source).hexdigest()
@@ -215,6 +219,8 @@ class Store:
             dup = self.duplicate_of(sha, tables[-1][0])
             if dup:
                 raise Duplicate(dup)
+            if recheck is not None:
+                added, updated = recheck(self.state())
             first = _next_seq(m)
             archive = f"archive/b{first + len(tables) - 1:04d}/{name}"
             _write_bytes(self.path / archive, source)

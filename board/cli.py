@@ -11,7 +11,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from board import db, definitions as defs, metrics, vocab
+from board import db, definitions as defs, messages, metrics, vocab
 from board.errors import Rejected
 from board.store import Store, default_path, shown
 
@@ -34,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    # argparse writes its usage errors through gettext: the command line speaks Chinese like the pages
+    argparse._ = messages.argparse_text
+    argparse.ngettext = lambda one, many, n: messages.argparse_text(one if n == 1 else many)
     p = argparse.ArgumentParser(prog="python -m board", description="平安晾晒台 命令行")
     sub = p.add_subparsers(dest="command", required=True)
 

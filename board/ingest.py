@@ -8,6 +8,7 @@ it is headed in the file, the value and the reason, in plain Chinese.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -18,7 +19,7 @@ import pandas as pd
 import pandera.pandas as pandera
 import pyarrow as pa
 
-from board import db, definitions as defs
+from board import db, definitions as defs, messages
 from board.errors import Problem, Rejected
 from board.parse import (normalise_key, normalise_text, parse_dates, parse_integers,
                          parse_month, parse_numbers)
@@ -108,6 +109,11 @@ def ingest(store: Store, data: bytes, filename: str, *, dataset: str | None = No
     except Rejected as r:
         report.problems = r.problems
         return report
+    except Exception:  # a case no rule foresaw: still a Chinese refusal, the traceback only in the log
+        logging.getLogger(__name__).exception("ingest of %s failed", report.file)
+        report.problems = [Problem(report.file, "这个文件无法处理（程序遇到了没有预料到的内容），仓库未做任何改动；"
+                                                "请把文件交给管理员查看")]
+        return report
     if report.problems:
         return report
     dup = store.duplicate_of(hashlib.sha256(data).hexdigest(), report.dataset)
@@ -135,7 +141,8 @@ def ingest_path(store: Store, path: Path | str, **kw) -> Report:
     try:
         data = path.read_bytes()
     except OSError as e:
-        return Report(file=path.name, problems=[Problem(path.name, f"无法读取文件：{e.strerror or e}")])
+        return Report(file=path.name or str(path), problems=[Problem(path.name or str(path),
+                                                                    f"无法读取文件：{messages.file_error(e)}")])
     return ingest(store, data, path.name, **kw)
 
 
@@ -498,7 +505,7 @@ def _from_pandera(fc: pd.DataFrame, out: pd.DataFrame, ds: Dataset, report: Repo
             continue
         idx = sorted(set(group["index"].dropna()))
         problems.append((np.array([pos[i] for i in idx if i in pos], dtype=int), header_of.get(column),
-                         _PANDERA_REASON.get(check, check), column))
+                         _PANDERA_REASON.get(check) or messages.check_reason(check), column))
     return problems
 
 

@@ -29,6 +29,8 @@ from board.store import Duplicate, Store
 
 MAX_PER_KIND = 200  # problems listed per (column, reason); the rest are counted
 UNKNOWN_TOWN = ("unspecified", "unknown", "n/a", "na", "none", "未知", "不详", "未划分", "无")
+# C0/C1 controls (tab and line ends excepted), zero-width and bidi controls, BOM, interlinear annotation
+INVISIBLE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
 SHOWN_IN_TEXT = 30  # problem lines in the plain-text report; the full list is in the JSON / XLSX
 
 
@@ -304,12 +306,21 @@ def _typed(raw: RawTable, ds: Dataset, report: Report, towns: pd.DataFrame, add_
         s = src[header] if header is not None else pd.Series([""] * len(src), index=src.index)
         if c.kind in ("text", "town", "severity"):
             values = _text(s)
+            # a name or code must read as it is: a right-to-left override shows 道街湖东 as 东湖街道.
+            # Refused rather than stripped, because stripping could quietly make it another town's name.
+            bad(values.fillna("").str.contains(INVISIBLE, regex=True).to_numpy(), header,
+                "含有看不见的控制字符或文字方向字符（如 U+202E），显示出来的与实际内容不同；请删去后再上传")
         if c.kind == "text":
             out[c.name] = values
         elif c.kind == "prose":
-            # free text is kept as the analyst wrote it (no NFKC folding), only its ends trimmed
+            # free text is kept as the analyst wrote it (no NFKC folding), only its ends trimmed; invisible
+            # characters are kept but shown, as \u202e, so the text cannot read differently from what it is
             t = s.astype("string").fillna("").str.strip()
-            out[c.name] = t.where(t != "")
+            shown = t.str.replace(INVISIBLE, lambda m: f"\\u{ord(m.group(0)):04x}", regex=True)
+            if (shown != t).any():
+                report.notices.append(f"“{header}”列有 {int((shown != t).sum())} 个单元格含看不见的控制字符或"
+                                      "文字方向字符，已按 \\uXXXX 的形式显示出来")
+            out[c.name] = shown.where(shown != "")
         elif c.kind == "severity":
             out[c.name] = values
             bad(values.notna().to_numpy() & ~values.isin(SEVERITIES).to_numpy(), header,
@@ -573,6 +584,8 @@ def _collapse(problems: list[tuple], raw: RawTable, filename: str) -> list[Probl
         for p in positions[:MAX_PER_KIND]:
             value = None if cells is None else cells.iloc[p]
             value = None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+            if value is not None:  # the report shows an invisible character as what it is
+                value = re.sub(INVISIBLE, lambda m: f"\\u{ord(m.group(0)):04x}", value)
             rows.append(Problem(filename, reason, row=int(raw.rows[p]), column=header, value=value))
         if len(positions) > MAX_PER_KIND:
             rows.append(Problem(filename, f"……同样的问题另有 {len(positions) - MAX_PER_KIND} 行未逐一列出："

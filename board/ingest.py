@@ -181,6 +181,7 @@ def _prepare(store, data, report, dataset, mapping, add_towns, today):
     if report.problems:
         return
     report.notices += _placeholder_points(frame, report)
+    report.notices += _implausible(frame, report, today)
     frame["source_row"] = raw.rows.astype("int64") if report.dataset != "indicators" else frame["source_row"]
     table = pa.Table.from_pandas(frame, schema=arrow_schema(report.dataset).remove(
         arrow_schema(report.dataset).get_field_index("batch_seq")), preserve_index=False)
@@ -208,6 +209,27 @@ def _recheck(state, report: Report) -> tuple[int, int]:
             raise Rejected([Problem(report.file, reason, column=header) for _, header, reason in problems])
     report.added, report.updated = _added_updated(con, dataset, table)
     return report.added, report.updated
+
+
+def _implausible(frame: pd.DataFrame, report: Report, today: date) -> list[str]:
+    """Said, not refused: ids that differ only in case (two hazards, perhaps meant as one) and deadlines
+    more than five years ahead (2099-12-31 is a placeholder more often than a plan)."""
+    out = []
+    key = DATASETS[report.dataset].key[0] if report.dataset != "indicators" else None
+    if key in frame:
+        ids = frame[key].dropna().astype(str)
+        folded = ids.str.casefold()
+        clash = ids[folded.duplicated(keep=False) & ~ids.duplicated(keep=False)]
+        if len(clash):
+            sample = "、".join(sorted(set(clash))[:6])
+            out.append(f"有 {len(clash)} 个编号只差大小写（如 {sample}），按不同的隐患分别记录；如果是同一条，请统一写法")
+    if "deadline" in frame:
+        far = pd.Timestamp(today) + pd.DateOffset(years=5)
+        late = frame["deadline"] > far
+        if late.any():
+            out.append(f"{int(late.sum())} 行的整改期限晚于 {far:%Y-%m-%d}（最晚 {frame['deadline'].max():%Y-%m-%d}），"
+                       "疑似占位日期；这些隐患在期限前不会算作逾期，请向数据来源核实")
+    return out
 
 
 def _placeholder_points(frame: pd.DataFrame, report: Report) -> list[str]:

@@ -116,3 +116,12 @@ def test_two_ingests_of_the_same_ids_at_once_count_updates(towns, monkeypatch):
     assert all(r.committed for r in results), [r.text() for r in results]
     assert sorted((r.added, r.updated) for r in results) == [(0, 20_000), (20_000, 0)]
     assert {b.added for b in towns.state().batches if b.dataset == "hazards"} == {0, 20_000}
+
+
+def test_ids_differing_only_in_case_and_far_deadlines_are_said(towns):
+    r = ingest(towns, ("隐患编号,所属镇街,发现日期,整改期限\nYHCASE01,东湖街道,2022-12-01,2099-12-31\n"
+                       "yhcase01,东湖街道,2022-12-01,2022-12-05\n").encode(), "台账.csv", user="a",
+               today=__import__("datetime").date(2023, 1, 10))
+    assert r.committed, r.text()
+    assert any("大小写" in n and "YHCASE01" in n and "yhcase01" in n for n in r.notices)
+    assert any("2099-12-31" in n and "整改期限" in n for n in r.notices)

@@ -118,12 +118,15 @@ def open_session(url: str, xsrf: str, origin: str | None = None):
     msg = BackMsg()
     msg.rerun_script.query_string = ""
     ws.send(msg.SerializeToString())
-    deadline = time.time() + 60
+    deadline = time.time() + 180
+    session = None
     while time.time() < deadline:
-        fm = ForwardMsg.FromString(ws.recv(timeout=60))
+        fm = ForwardMsg.FromString(ws.recv(timeout=180))
         if fm.WhichOneof("type") == "new_session":
-            return ws, fm.new_session.initialize.session_id
-    raise RuntimeError("no new_session message")
+            session = fm.new_session.initialize.session_id
+        if fm.WhichOneof("type") == "script_finished" and session:
+            return ws, session   # the first run is over: what it loaded is in the baseline
+    raise RuntimeError("no new_session or script_finished message")
 
 
 def put_file(url: str, session_id: str, xsrf: str, size: int, file_id: str) -> int:

@@ -11,15 +11,16 @@ export PYTHONDONTWRITEBYTECODE := 1
 	.venv/bin/pip install --disable-pip-version-check -q -r requirements.txt
 	touch $@
 
-# Debian's Chromium for the browser tests, Noto CJK so Chinese renders, poppler for reading PDFs back.
+# Debian's Chromium for the browser tests, Noto CJK so Chinese renders, poppler for reading PDFs back,
+# strace for the test that watches the served board never reach past 127.0.0.1.
 system:
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v pdftotext >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null; \
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v pdftotext >/dev/null || ! command -v strace >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils strace >/dev/null; \
 	fi
 
 run: .venv/installed
 	$(PY) -m board demo --if-missing
-	$(PY) -m streamlit run app.py
+	$(PY) -m board serve
 
 test: .venv/installed system
 	$(PY) -m pytest -q -p no:cacheprovider

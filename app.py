@@ -3,7 +3,9 @@
 import streamlit as st
 
 from board import ROOT
-from ui import asof, auth, shell
+from ui import asof, auth, guard, shell
+
+guard.install()  # nothing leaves the machine; only analysts upload (a no-op after the first run)
 
 PAGES = ROOT / "pages"
 

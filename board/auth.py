@@ -108,19 +108,28 @@ class Throttle:
 THROTTLE = Throttle()
 
 
-def verify(name: str, password: str, path: Path | None = None, throttle: Throttle | None = None) -> bool:
-    """True when the password is the account's; refuses without checking while the name is slowed down."""
+def throttle_key(name: str, client: str | None) -> str:
+    """Failures count per name *and* client: a stranger's wrong passwords slow down the stranger, not the
+    analyst who logs in from their own machine."""
+    return f"{name}\x00{client or ''}"
+
+
+def verify(name: str, password: str, path: Path | None = None, throttle: Throttle | None = None,
+           client: str | None = None) -> bool:
+    """True when the password is the account's; refuses without checking while this name from this client
+    is slowed down."""
     throttle = throttle or THROTTLE
     name = (name or "").strip()
-    if throttle.retry_after(name) > 0:
+    key = throttle_key(name, client)
+    if throttle.retry_after(key) > 0:
         return False
     entry = _load(path or users_path())["users"].get(name)
     hashed = entry["hash"].encode() if entry else _DUMMY_HASH
     ok = bcrypt.checkpw((password or "").encode(), hashed) and entry is not None
     if ok:
-        throttle.succeeded(name)
+        throttle.succeeded(key)
     else:
-        throttle.failed(name)
+        throttle.failed(key)
     return ok
 
 

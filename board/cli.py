@@ -11,13 +11,18 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from board import db, definitions as defs, metrics, vocab
+from board import db, definitions as defs, messages, metrics, vocab
 from board.errors import Rejected
 from board.store import Store, default_path, shown
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    args, extra = p.parse_known_args(argv)
+    if args.command == "serve":  # everything serve does not know goes to `streamlit run`
+        args.streamlit_args = [*args.streamlit_args, *extra]
+    elif extra:
+        p.parse_args(argv)  # the usual error for unknown arguments
     try:
         return args.func(args)
     except Rejected as r:
@@ -29,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    # argparse writes its usage errors through gettext: the command line speaks Chinese like the pages
+    argparse._ = messages.argparse_text
+    argparse.ngettext = lambda one, many, n: messages.argparse_text(one if n == 1 else many)
     p = argparse.ArgumentParser(prog="python -m board", description="平安晾晒台 命令行")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -73,6 +81,11 @@ def parser() -> argparse.ArgumentParser:
     # arguments through a register(subparsers) function in their modules.
     for module in ("render.report", "tools.bench", "board.auth"):
         importlib.import_module(module).register(sub)
+
+    sp = sub.add_parser("serve", help="启动看板（先装好离线与上传防护，再启动 Streamlit；其余参数交给 streamlit run）")
+    sp.set_defaults(streamlit_args=[])
+    store_arg(sp)
+    sp.set_defaults(func=cmd_serve)
 
     sp = sub.add_parser("demo", help="生成示例区县（示例数据）")
     sp.add_argument("--rows", type=int, help="隐患台账行数（用于压力测试）")
@@ -190,6 +203,21 @@ def cmd_rollback(args) -> int:
     event = store.rollback(args.batch, _user(args))
     print(f"已回滚批次 {event['batch_id']}（文件仍保留在归档中）。")
     return 0
+
+
+def cmd_serve(args) -> int:
+    """`streamlit run app.py` with ui.guard installed before the server takes its first request."""
+    from streamlit.web import cli as streamlit_cli
+
+    from board import ROOT
+    from ui import guard
+
+    if args.store:
+        os.environ["BOARD_STORE"] = str(args.store.resolve())
+    guard.install()
+    os.chdir(ROOT)  # Streamlit reads .streamlit/config.toml from the working folder
+    sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *args.streamlit_args]
+    return streamlit_cli.main(prog_name="streamlit")
 
 
 def cmd_demo(args) -> int:

@@ -134,6 +134,8 @@ def parse_period(text: str) -> Period:
         m = re.fullmatch(pattern, t)
         if m:
             year, index = int(m.group(1)), int(m.group(2)) if kind != "year" else 1
+            if not 1990 <= year <= 2100:  # the years a ledger date may have (board.parse)
+                raise ValueError(f"统计期“{text}”的年份 {year} 超出范围：应在 1990 到 2100 年之间")
             if kind == "month" and not 1 <= index <= 12:
                 break
             if kind == "week" and not 1 <= index <= weeks_in(year):

@@ -134,6 +134,9 @@ def _read_csv(data: bytes, filename: str, hints: set[str], ext: str) -> RawTable
     sample = text
     if len(text) > SAMPLE_CHARS:  # whole lines only; old Mac exports end lines with \r alone
         sample = text[: max(text.rfind("\n", 0, SAMPLE_CHARS), text.rfind("\r", 0, SAMPLE_CHARS), 0) + 1]
+        if not sample.strip():
+            raise _rejected(filename, f"第一行超过 {SAMPLE_CHARS // 1024 // 1024} MB 还没有换行，不像导出的表格"
+                                      "（表头过长）；请检查文件", row=1)
     delimiter = _sniff_delimiter(sample)
     records = _sample_records(sample, delimiter, filename)
     first, last, header, note = _find_header([(row, cells) for row, cells, _ in records], hints)
@@ -147,7 +150,7 @@ def _read_csv(data: bytes, filename: str, hints: set[str], ext: str) -> RawTable
 
     start = len(sample[:header_end].encode("utf-8"))
     cells, rows, padded = _parse_body(body, start, text, header_end, delimiter, ncols, header_row, filename)
-    _check_closing_quote(cells, rows, body, filename)
+    _check_closing_quote(cells, rows, body, filename, delimiter)
     table = _finish(cells, rows, header, header_row, preamble, "csv", encoding, notices, filename)
     padded = np.asarray(padded, dtype=np.int64)[np.isin(padded, table.rows)].tolist()  # not the dropped 合计
     if padded:
@@ -179,13 +182,17 @@ def _decode(data: bytes, filename: str, ext: str) -> tuple[str, str, bytes]:
         raise _rejected(filename, _broken_reason(ext, MSG_BINARY))
     try:
         return _checked_text(data.decode("utf-8"), filename, ext), "utf-8", data
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        utf8_stop = exc.start
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        reason = _broken_reason(ext, "无法识别文件的文字编码：既不是 UTF-8，也不是 GBK/GB18030，可能不是文本表格")
+        # neither encoding reads the whole file: most often UTF-8 with lines pasted in from a GBK file;
+        # the first line UTF-8 cannot read is the one to fix
+        mixed = utf8_stop > 0 and re.search(rb"[\x80-\xff]", data[:utf8_stop]) is not None
+        line = data[: utf8_stop if mixed else exc.start].count(b"\n") + 1
+        reason = _broken_reason(ext, "文字编码混杂：前面是 UTF-8，从这一行起是 GBK 等其他编码；请统一另存为 UTF-8 后再上传"
+                                if mixed else "无法识别文件的文字编码：既不是 UTF-8，也不是 GBK/GB18030，可能不是文本表格")
         raise _rejected(filename, reason, row=None if ext in EXCEL_EXTENSIONS else line) from None
     return _checked_text(text, filename, ext), "gb18030", text.encode("utf-8")
 
@@ -250,8 +257,11 @@ def _sample_records(sample: str, delimiter: str, filename: str) -> list[tuple[in
                 records.append((row, cells, consumed))
                 if len(records) >= SAMPLE_RECORDS:
                     break
-    except csv.Error:
-        pass  # an unbalanced quote in the sample; the full parse reports it with its row
+    except csv.Error as exc:
+        # an unbalanced quote in the sample: the full parse reports it with its row; a giant cell is said here
+        if not records and "field larger than field limit" in str(exc):
+            raise _rejected(filename, f"表头有一个单元格超过 {csv.field_size_limit() // 1024} KB，不像导出的表格；"
+                                      "请检查文件", row=row + 1) from None
     if not records:
         raise _rejected(filename, MSG_EMPTY)
     return records
@@ -367,13 +377,18 @@ def _parse_body(body: bytes, start: int, text: str, text_start: int, delimiter: 
     return _parse_body_slowly(text[text_start:], delimiter, ncols, header_row, filename)
 
 
-def _check_closing_quote(columns: list, rows: np.ndarray, body: bytes, filename: str) -> None:
+def _check_closing_quote(columns: list, rows: np.ndarray, body: bytes, filename: str, delimiter: str = ",") -> None:
     """Refuse a file whose last quote never closes: the parser would fold every later line into one cell."""
     if len(rows) == 0 or body.count(b'"') % 2 == 0:
         return
     last = [col[len(rows) - 1].as_py() or "" for col in columns]
     if any("\n" in c or "\r" in c for c in last):
         raise _rejected(filename, "引号没有配对：从这一行起，后面的所有行都被并进了一个单元格", row=int(rows[-1]))
+    # the file's last quote opens a cell (at a line start or after a delimiter) and the file ends inside it
+    at = body.rfind(b'"')
+    if at == 0 or body[at - 1:at] in (b"\n", b"\r", delimiter.encode()):
+        raise _rejected(filename, "引号没有配对：这一行有一个开头的引号一直没有关闭，文件在引号里结束",
+                        row=body[:at].count(b"\n") + 1)
 
 
 def _record_rows(body: bytes, start: int, n_records: int, header_row: int) -> np.ndarray | None:
@@ -792,6 +807,10 @@ def _read_parquet(data: bytes, filename: str) -> RawTable:
         raise _rejected(filename, MSG_PARQUET_BROKEN)
     try:
         table = pq.read_table(io.BytesIO(data))
+    except Exception as exc:
+        raise _rejected(filename, MSG_PARQUET_BROKEN) from exc
+    table = _binary_as_text(table, filename)
+    try:
         frame = table.to_pandas(date_as_object=False)
     except Exception as exc:
         raise _rejected(filename, MSG_PARQUET_BROKEN) from exc
@@ -802,6 +821,30 @@ def _read_parquet(data: bytes, filename: str) -> RawTable:
     # a pandas-written file may carry its index (e.g. hazard_id) as metadata rather than a column
     frame = frame.reset_index(drop=isinstance(frame.index, pd.RangeIndex))
     return RawTable(frame, np.arange(2, len(frame) + 2, dtype=np.int64), 1, "parquet", None, notices)
+
+
+def _binary_as_text(table: pa.Table, filename: str) -> pa.Table:
+    """Byte-string columns as text (UTF-8, else GB18030); a cell that is neither is refused with its row."""
+    for i, field in enumerate(table.schema):
+        if not (pa.types.is_binary(field.type) or pa.types.is_large_binary(field.type)
+                or pa.types.is_fixed_size_binary(field.type)):
+            continue
+        out = []
+        for r, v in enumerate(table.column(i).to_pylist()):
+            text = None
+            if v is not None:
+                for encoding in ("utf-8", "gb18030"):
+                    try:
+                        text = v.decode(encoding)
+                        break
+                    except UnicodeDecodeError:
+                        continue
+                if text is None or "\x00" in text or CONTROL_CHARS.search(text):
+                    raise Rejected([Problem(file=filename, row=r + 2, column=str(field.name), value=v[:12].hex(" "),
+                                            reason="这一列存的是二进制数据，不是文字（既不是 UTF-8 也不是 GBK 编码）")])
+            out.append(text)
+        table = table.set_column(i, field.name, pa.array(out, pa.string()))
+    return table
 
 
 # ---------------------------------------------------------------- shared

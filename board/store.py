@@ -207,10 +207,12 @@ class Store:
 
     def commit_many(self, tables: list[tuple[str, pa.Table]], source_name: str, source: bytes,
                     user: str, *, notices: list[str] = (), kind: str = "real", added: int | None = None,
-                    updated: int = 0, set_aside=None) -> list[Batch]:
+                    updated: int = 0, set_aside=None, recheck=None) -> list[Batch]:
         """Archive the file and write its batches, then publish them all with one manifest rename.
 
         set_aside: a pandas frame of the file's rows set aside (with their reasons), kept beside the last batch.
+        recheck(state), when given, runs under the writers' lock against the store as it now stands: it may
+        refuse (Rejected) and returns (added, updated), so two uploads at once count what each really did.
         """
         if not user:
             raise PermissionError("写入数据需要分析员身份")
@@ -221,6 +223,8 @@ class Store:
             dup = self.duplicate_of(sha, tables[-1][0])
             if dup:
                 raise Duplicate(dup)
+            if recheck is not None:
+                added, updated = recheck(self.state())
             first = _next_seq(m)
             archive = f"archive/b{first + len(tables) - 1:04d}/{name}"
             _write_bytes(self.path / archive, source)

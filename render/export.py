@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 
@@ -36,8 +37,9 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "数据") -> bytes:
     frame = safe_frame(df)
     with pd.ExcelWriter(buf, engine="xlsxwriter",
                         engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as xw:
-        frame.to_excel(xw, sheet_name=sheet[:31], index=False)
-        ws = xw.sheets[sheet[:31]]
+        name = sheet_name(sheet)
+        frame.to_excel(xw, sheet_name=name, index=False)
+        ws = xw.sheets[name]
         ws.freeze_panes(1, 0)
         for i, c in enumerate(frame.columns):
             width = max([len(str(c))] + [len(str(v)) for v in frame[c].head(500)]) + 2
@@ -52,8 +54,9 @@ def to_xlsx_book(sheets: dict[str, pd.DataFrame], percent: tuple[str, ...] = ())
     with pd.ExcelWriter(buf, engine="xlsxwriter",
                         engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as xw:
         pct = xw.book.add_format({"num_format": "0.00%"})
+        used: set[str] = set()
         for sheet, df in sheets.items():
-            name = sheet[:31]
+            name = sheet_name(sheet, used)
             frame = safe_frame(df)
             frame.to_excel(xw, sheet_name=name, index=False)
             ws = xw.sheets[name]
@@ -63,6 +66,20 @@ def to_xlsx_book(sheets: dict[str, pd.DataFrame], percent: tuple[str, ...] = ())
                 width = max([_width(c)] + [_width(v) for v in frame[c].head(500)]) + 2
                 ws.set_column(i, i, min(max(width * 1.1, 8), 60), pct if c in percent else None)
     return buf.getvalue()
+
+
+def sheet_name(name: str, used: set[str] | None = None) -> str:
+    """A name Excel accepts for a sheet: none of []:*?/\\, no apostrophe at either end, 1–31 characters, and
+    (with `used`, the names taken so far, compared as Excel does without case) not taken twice."""
+    clean = re.sub(r"[\[\]:*?/\\\x00-\x1f]", "_", str(name)).strip()
+    clean = clean[:31].strip("'").strip() or "数据"
+    if used is not None:
+        base, n = clean, 2
+        while clean.lower() in used:
+            suffix = f"({n})"
+            clean, n = base[: 31 - len(suffix)].rstrip("'") + suffix, n + 1
+        used.add(clean.lower())
+    return clean
 
 
 def _width(v) -> int:

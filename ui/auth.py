@@ -23,14 +23,24 @@ def is_analyst() -> bool:
 def login(name: str, password: str) -> str | None:
     """Log the session in; None on success, else why not (in Chinese, the same for a wrong name or password)."""
     name = (name or "").strip()
-    wait = auth.THROTTLE.retry_after(name)
+    key = auth.throttle_key(name, client())
+    wait = auth.THROTTLE.retry_after(key)
     if wait > 0:
         return f"失败次数过多，请 {math.ceil(wait)} 秒后再试"
-    if not auth.verify(name, password):
-        wait = auth.THROTTLE.retry_after(name)
+    if not auth.verify(name, password, client=client()):
+        wait = auth.THROTTLE.retry_after(key)
         return "用户名或密码不对" + (f"；请 {math.ceil(wait)} 秒后再试" if wait > 0 else "")
     st.session_state[KEY] = name
     return None
+
+
+def client() -> str | None:
+    """The browser's address as the server sees it (behind a proxy: the proxy's, unless it forwards it)."""
+    try:
+        ip = st.context.ip_address
+    except Exception:  # outside a running app there is no client
+        return None
+    return ip if isinstance(ip, str) else None  # AppTest hands out a stand-in object
 
 
 def logout() -> None:

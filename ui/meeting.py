@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from board import metrics
 from render.meeting_charts import SLIDES
 
 
@@ -30,3 +31,31 @@ def scale(text: str | None) -> float:
     except (TypeError, ValueError):
         return 1.0
     return min(max(v, 0.5), 3.0) if math.isfinite(v) else 1.0
+
+
+def period(text: str | None) -> metrics.Period | None:
+    """`&period=2026-10` as a period; None when missing or not a period the board can show."""
+    try:
+        return metrics.parse_period(text) if text else None
+    except ValueError:
+        return None
+
+
+def notices(query) -> list[str]:
+    """What the screen could not use from its URL, in Chinese, with what it shows instead."""
+    out = []
+    if query.get("period") and period(query.get("period")) is None:
+        out.append(f"参数 period={str(query.get('period'))[:20]} 无法识别（应为 2026-10、2026-Q3 等，年份 1990–2100），"
+                   "改为显示最近一个有数据的月份")
+    if query.get("scale") is not None and scale(query.get("scale")) == 1.0 and _not_one(query.get("scale")):
+        out.append(f"参数 scale={str(query.get('scale'))[:20]} 无法识别（应为 0.5 到 3 之间的数字），按 1 倍显示")
+    if query.get("every") is not None and seconds(query.get("every"), default=-1) == -1:
+        out.append(f"参数 every={str(query.get('every'))[:20]} 无法识别（应为秒数），改为每 20 秒换一页")
+    return out
+
+
+def _not_one(text) -> bool:
+    try:
+        return float(text) != 1
+    except (TypeError, ValueError):
+        return True

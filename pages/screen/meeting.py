@@ -58,10 +58,11 @@ TITLES = {"overview": "全区概况", "league": "镇街排名 · 平安指数", 
 
 def _period() -> metrics.Period | None:
     """&period=2026-10 (or 2026-W43, 2026-Q3 …) when it parses, else the latest month with data."""
-    try:
-        return metrics.parse_period(query["period"]) if query.get("period") else None
-    except ValueError:
-        return None
+    return meeting.period(query.get("period"))
+
+
+for notice in meeting.notices(query):
+    st.caption(notice)  # a wrong URL parameter is said on screen, and the screen carries on with its default
 
 
 @st.fragment(run_every=EVERY)

@@ -66,9 +66,9 @@ def parser() -> argparse.ArgumentParser:
     store_arg(sp)
     sp.set_defaults(func=cmd_rollback)
 
-    # report (render/report.py), bench (tools/bench.py) and user (board/auth.py) add their own
-    # arguments through a register(subparsers) function in their modules.
-    for module in ("render.report", "tools.bench", "board.auth"):
+    # report (render/report.py), image (render/image.py), bench (tools/bench.py) and user (board/auth.py)
+    # add their own arguments through a register(subparsers) function in their modules.
+    for module in ("render.report", "render.image", "tools.bench", "board.auth"):
         importlib.import_module(module).register(sub)
 
     sp = sub.add_parser("demo", help="生成示例区县（示例数据）")

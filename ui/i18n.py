@@ -76,6 +76,9 @@ EN = {
     "道路交通亡人数": "Road deaths", "生产安全事故数": "Work accidents", "信访件数": "Petitions",
     "群众安全感满意率": "Public sense of safety", "件": "cases", "起": "incidents", "人": "people",
     "件/万人": "per 10k",
+    # issue 12b: the league picture, inspection coverage, English everywhere
+    "平安晾晒 · 镇街排名": "Safety airing · Town league", "下载晾晒图（PNG）": "Download the league picture (PNG)",
+    "镇街排名图片，宽 1080 像素，适合发到工作群": "The league as a picture 1080 px wide, for the work group",
     "数据上传": "Upload",
     "批次记录": "Batches",
     "指标设置": "Definitions",

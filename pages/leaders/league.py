@@ -5,7 +5,7 @@ import streamlit as st
 
 from render import charts
 from render.format import count, number, rank_delta, rate, table
-from ui import data, shell
+from ui import data, image, shell
 from ui.i18n import t
 
 period = shell.page("镇街排名")
@@ -27,6 +27,7 @@ spec = [("rank", "排名", "count"), ("rank_change", "变化", "change"), ("town
         ("overdue_per_10k", "每万人逾期隐患", "number"), ("backlog_overdue", "累计逾期", "count"),
         ("recurrence_rate", "复发率", "rate"), ("aired_closure_rate", "晾晒问题销号率", "rate")]
 shell.downloads(table(towns, spec, t), f"镇街排名_{period.code}", "league")
+image.download_button(period, towns)
 
 st.header(t("红黑榜"))
 shell.podium(towns, "红榜（前三名）", "黑榜（后三名）")

@@ -242,3 +242,21 @@ def recurrences(period: metrics.Period) -> pd.DataFrame:
 
 
 status_counts = figures.status_counts
+
+
+# -- inspection coverage ------------------------------------------------------------
+
+
+def coverage(period: metrics.Period, types: list[str] | None = None) -> tuple[pd.DataFrame, dict]:
+    """Inspection coverage per town in the period, of the chosen inspector types (figures.coverage)."""
+    return figures.coverage(coverage_visits(period), types)
+
+
+def coverage_visits(period: metrics.Period) -> pd.DataFrame:
+    """inspection_coverage rows for the period as of the ledger's now: town × inspector type."""
+    return query("inspection_coverage", start=period.start, end=period.end, as_of=as_of())
+
+
+def inspector_types(period: metrics.Period) -> list[str]:
+    """The inspector types that visited in the period (figures.inspector_types)."""
+    return figures.inspector_types(coverage_visits(period))

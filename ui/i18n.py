@@ -79,6 +79,14 @@ EN = {
     # issue 12b: the league picture, inspection coverage, English everywhere
     "平安晾晒 · 镇街排名": "Safety airing · Town league", "下载晾晒图（PNG）": "Download the league picture (PNG)",
     "镇街排名图片，宽 1080 像素，适合发到工作群": "The league as a picture 1080 px wide, for the work group",
+    "检查覆盖": "Inspection coverage", "检查类型": "Inspector type", "检查次数": "Inspections",
+    "{covered} / {towns} 镇街已覆盖": "{covered} / {towns} towns inspected", "已覆盖": "Inspected",
+    "未覆盖": "Not inspected", "本期未检查": "Not inspected this period", "最近检查日期": "Last inspected",
+    "本期未检查的镇街：": "Towns not inspected in the period: ",
+    "统计期内（截至日前）至少有一次所选类型检查的镇街为已覆盖；不选检查类型即全部类型。":
+        "A town counts as inspected when a visit of the chosen types was made in it in the period (up to the "
+        "as-of date); no type chosen means every type.",
+    "第三方(啄木鸟)": "Third party (woodpecker)", "暗访": "Unannounced visit", "部门": "Department", "联合": "Joint",
     "数据上传": "Upload",
     "批次记录": "Batches",
     "指标设置": "Definitions",

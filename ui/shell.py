@@ -7,9 +7,10 @@ import streamlit as st
 from board import metrics
 from render import charts, export
 from ui import data
-from ui.i18n import lang, t
+from ui.i18n import fixed, lang, t
 
 KINDS = {"month": "月", "quarter": "季", "half": "半年", "year": "年"}
+LANGUAGES = {"zh": "中文", "en": "English"}
 
 # Constant CSS only (no data): large figures a leader can read from the back of the room.
 STYLE = """
@@ -28,15 +29,30 @@ h3 { font-size: 1.5rem !important; }
 def frame() -> None:
     """Sidebar controls and CSS; call once from app.py before the page runs."""
     st.html(STYLE)
+    language()
+    # the labels are fixed for this run: a widget's format_func may be called where there is no session
+    tr, zh = fixed(), lang() == "zh"
     with st.sidebar:
-        st.radio(t("语言"), ["zh", "en"], key="lang", horizontal=True,
-                 format_func=lambda v: "中文" if v == "zh" else "English")
         kind = st.radio(t("统计期"), list(KINDS), key="period_kind", horizontal=True,
-                        format_func=lambda k: t(KINDS[k]))
+                        format_func=lambda k: tr(KINDS[k]))
         choices = data.periods(kind)
         if choices:
             st.selectbox(t("统计期"), choices, key=f"period_{kind}", label_visibility="collapsed",
-                         format_func=lambda p: p.label if st.session_state.get("lang", "zh") == "zh" else p.code)
+                         format_func=lambda p: p.label if zh else p.code)
+
+
+def language() -> None:
+    """The language radio, kept in step with the URL (?lang=en) so that a reload or a shared link keeps it."""
+    asked = st.query_params.get("lang")
+    if "lang" not in st.session_state and asked in LANGUAGES:
+        st.session_state["lang"] = asked   # a new session (a page load): the URL says
+    with st.sidebar:
+        st.radio(t("语言"), list(LANGUAGES), key="lang", horizontal=True, format_func=LANGUAGES.get)
+    if lang() == "zh":
+        if "lang" in st.query_params:
+            del st.query_params["lang"]    # Chinese is the default: a plain URL
+    elif st.query_params.get("lang") != lang():
+        st.query_params["lang"] = lang()
 
 
 def period() -> metrics.Period | None:

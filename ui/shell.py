@@ -8,6 +8,7 @@ from board import metrics
 from render import charts, export
 from ui import data
 from ui.i18n import fixed, lang, t
+from ui.i18n import p as i18n_p
 
 KINDS = {"month": "月", "quarter": "季", "half": "半年", "year": "年"}
 LANGUAGES = {"zh": "中文", "en": "English"}
@@ -42,17 +43,28 @@ def frame() -> None:
 
 
 def language() -> None:
-    """The language radio, kept in step with the URL (?lang=en) so that a reload or a shared link keeps it."""
+    """The language radio, kept in step with the URL (?lang=en; Chinese, the default, keeps the URL plain), so
+    that a reload or a shared link keeps the viewer's language.
+
+    The language itself is plain session state ("lang"), which a page change keeps; the radio only shows and
+    sets it (a widget's own state is reset on a page change, and bind="query-params" would put the option's
+    label in the URL, ?lang=English).
+    """
     asked = st.query_params.get("lang")
-    if "lang" not in st.session_state and asked in LANGUAGES:
-        st.session_state["lang"] = asked   # a new session (a page load): the URL says
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = asked if asked in LANGUAGES else "zh"   # a page load: the URL says
     with st.sidebar:
-        st.radio(t("语言"), list(LANGUAGES), key="lang", horizontal=True, format_func=LANGUAGES.get)
+        st.radio(t("语言"), list(LANGUAGES), index=list(LANGUAGES).index(lang()), key="lang_pick",
+                 horizontal=True, format_func=LANGUAGES.get, on_change=_choose_language)
     if lang() == "zh":
         if "lang" in st.query_params:
-            del st.query_params["lang"]    # Chinese is the default: a plain URL
-    elif st.query_params.get("lang") != lang():
+            del st.query_params["lang"]
+    elif asked != lang():
         st.query_params["lang"] = lang()
+
+
+def _choose_language() -> None:
+    st.session_state["lang"] = st.session_state["lang_pick"]
 
 
 def period() -> metrics.Period | None:
@@ -77,7 +89,7 @@ def header(title: str) -> metrics.Period | None:
         bits.append(f"{t('截至')} {as_of:%Y-%m-%d}")
     if data.is_demo():
         bits.append(f"**:orange-background[{t('示例数据')}]**")
-    st.markdown(" · ".join(bits))
+    st.markdown(i18n_p(" · ".join(bits)))
     return p
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 from render import charts
 from render.format import count, number, rank_delta, rate, table
 from ui import data, image, shell
-from ui.i18n import t
+from ui.i18n import p, t
 
 period = shell.page("镇街排名")
 
@@ -17,7 +17,7 @@ shown = [(c["code"], c["name"], "rate" if c.get("unit") == "%" else "number")
 
 st.plotly_chart(charts.league_table(towns, shown, t, {"rate": rate, "number": number}), width="stretch",
                 config=charts.PLOTLY_CONFIG, theme=None, key="league-table")
-st.caption(t("排名变化与上一统计期比较") + f"（{shell.label(period.previous())}）；"
+st.caption(p(t("排名变化与上一统计期比较") + f"（{shell.label(period.previous())}）；")
            + t("三色：绿 ≥ {g} 分，黄 ≥ {y} 分，其余为红").format(**{
                "g": data.definitions()["tiers"]["green"], "y": data.definitions()["tiers"]["yellow"]}))
 spec = [("rank", "排名", "count"), ("rank_change", "变化", "change"), ("town_name", "镇街", "text"),
@@ -97,5 +97,5 @@ dep_table = table(deps, dep_spec, t)
 st.dataframe(dep_table, hide_index=True, width="stretch", key="departments")
 st.caption(t("部门指数按台账分项（整改率、销号率、按期整改率、复发率、晾晒问题销号率）及已保存权重计算，口径与镇街相同。"))
 shell.downloads(dep_table, f"部门排名_{period.code}", "departments")
-st.caption(f"{t('全区')}：{t('发现隐患')} {count(district['found'])} · {t('整改率')} "
-           f"{rate(district['rectification_rate'])} · {t('销号率')} {rate(district['closure_rate'])}")
+st.caption(p(f"{t('全区')}：{t('发现隐患')} {count(district['found'])} · {t('整改率')} "
+           f"{rate(district['rectification_rate'])} · {t('销号率')} {rate(district['closure_rate'])}"))

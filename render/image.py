@@ -17,7 +17,7 @@ import pandas as pd
 from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
 from board import metrics, vocab
-from render.charts import TIER_COLOURS, rank_change_text
+from render.charts import TIER_COLOURS, _chinese, rank_change_text
 from render.report import BOLD, REGULAR
 
 WIDTH = 1080            # a phone screen's width in pixels: the work group shows it edge to edge
@@ -127,7 +127,7 @@ def league_png(towns: pd.DataFrame, *, period_label: str, as_of: date, is_demo: 
     if tiers:
         notes.append(t("三色：绿 ≥ {g} 分，黄 ≥ {y} 分，其余为红").format(g=tiers["green"], y=tiers["yellow"]))
     if previous_label:
-        notes.append(t("排名变化与上一统计期比较") + f"（{previous_label}）")
+        notes.append(t("排名变化与上一统计期比较") + (f"（{previous_label}）" if _chinese(t) else f" ({previous_label})"))
     for k, note in enumerate(notes[:2]):
         d.text((MARGIN, y + 22 + 44 * k), _fit(note, font(28), WIDTH - 2 * MARGIN), font=font(28), fill=MUTED)
     d.text((WIDTH - MARGIN, y + 22 + 44 * 2), t("平安晾晒台"), font=font(26, True), fill=MUTED, anchor="ra")
@@ -167,8 +167,11 @@ def _row(d: ImageDraw.ImageDraw, y: int, i: int, rank, change, town, score, tier
     known = isinstance(tier, str) and tier in TIER_COLOURS
     d.rounded_rectangle((PILL_X[0], y + 12, PILL_X[1], y + ROW - 12), radius=14,
                         fill=TIER_COLOURS[tier] if known else NO_TIER)
-    d.text(((PILL_X[0] + PILL_X[1]) // 2, mid), t(vocab.TIERS[tier]) if known else "—", font=font(30, True),
-           fill="#ffffff", anchor="mm")
+    word = t(vocab.TIERS[tier]) if known else "—"
+    size = 30
+    while size > 18 and font(size, True).getlength(word) > PILL_X[1] - PILL_X[0] - 18:
+        size -= 2   # Yellow is wider than 黄
+    d.text(((PILL_X[0] + PILL_X[1]) // 2, mid), word, font=font(size, True), fill="#ffffff", anchor="mm")
 
 
 def _fit(text: str, f: ImageFont.FreeTypeFont, width: float) -> str:

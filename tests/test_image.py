@@ -24,7 +24,7 @@ DEMO = rgb(image.DEMO)
 
 def pill_rows(img: Image.Image) -> int:
     """How many tier pills the picture has: runs of a tier colour down the pill column, one per town."""
-    x = image.PILL_X[0] + 20
+    x = image.PILL_X[0] + 5   # left of any lettering (the words keep 9 px clear of the edges)
     runs, inside = 0, False
     for y in range(image.HEADER, img.height):
         hit = img.getpixel((x, y)) in PILLS
@@ -131,3 +131,13 @@ def test_a_long_town_name_is_cut_to_its_column():
     img = draw(towns)
     assert pill_rows(img) == 5               # the name did not run over the index and the pill
     assert image._fit("名" * 60, image.font(38), 300).endswith("…")
+
+
+def test_the_picture_in_english_has_english_words_and_the_same_rows():
+    from ui.i18n import EN
+    towns = grouped_towns().drop(columns=["group", "group_rank", "group_rank_change"])
+    img = draw(towns, t=lambda text: EN.get(text, text))
+    assert pill_rows(img) == 5 and title_ink(img) > 3000
+    # Yellow is wider than 黄: the word is set smaller to stay inside its pill, whose right edge stays clear
+    x, y = image.PILL_X[1] + 4, image.HEADER + image.COLUMNS_ROW + 12 + image.ROW // 2
+    assert img.getpixel((x, y)) in {(255, 255, 255), rgb(image.STRIPE)}

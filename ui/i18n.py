@@ -246,7 +246,7 @@ def p(text: str) -> str:
     """A text composed of translated parts (and data), its full-width punctuation made English in English."""
     if lang() != "en":
         return text
-    return " ".join(text.translate(FULL_WIDTH).split(" ")).replace("  ", " ").replace(" )", ")").strip()
+    return text.translate(FULL_WIDTH).replace("  ", " ").strip()
 
 
 def fixed():

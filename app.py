@@ -4,6 +4,7 @@ import streamlit as st
 
 from board import ROOT
 from ui import asof, auth, guard, shell
+from ui.i18n import t
 
 guard.install()  # nothing leaves the machine; only analysts upload (a no-op after the first run)
 
@@ -13,28 +14,28 @@ st.set_page_config(page_title="平安晾晒台", page_icon=str(ROOT / "assets" /
 
 if st.query_params.get("mode") == "meeting":
     # the meeting-room screen: no navigation, no sidebar, one rotating page
-    st.navigation([st.Page(PAGES / "screen" / "meeting.py", title="会议模式", url_path="meeting", default=True)],
+    st.navigation([st.Page(PAGES / "screen" / "meeting.py", title=t("会议模式"), url_path="meeting", default=True)],
                   position="hidden").run()
 else:
     shell.frame()
     asof.banner()
     leaders = PAGES / "leaders"
     viewer = [
-        st.Page(leaders / "overview.py", title="总览", url_path="overview", default=True),
-        st.Page(leaders / "league.py", title="镇街排名", url_path="league"),
-        st.Page(leaders / "hazard_map.py", title="隐患地图", url_path="map"),
-        st.Page(leaders / "progress.py", title="整改进度", url_path="progress"),
-        st.Page(leaders / "town.py", title="镇街详情", url_path="town"),
+        st.Page(leaders / "overview.py", title=t("总览"), url_path="overview", default=True),
+        st.Page(leaders / "league.py", title=t("镇街排名"), url_path="league"),
+        st.Page(leaders / "hazard_map.py", title=t("隐患地图"), url_path="map"),
+        st.Page(leaders / "progress.py", title=t("整改进度"), url_path="progress"),
+        st.Page(leaders / "town.py", title=t("镇街详情"), url_path="town"),
     ]
     # analyst pages do not exist in a viewer's navigation, so their URLs lead nowhere
     analysts = PAGES / "analysts"
     analyst = [
-        st.Page(analysts / "upload.py", title="数据上传", url_path="upload"),
-        st.Page(analysts / "batches.py", title="批次记录", url_path="batches"),
-        st.Page(analysts / "definitions.py", title="指标设置", url_path="definitions"),
-        st.Page(analysts / "boundaries.py", title="镇街边界", url_path="boundaries"),
-        st.Page(analysts / "notice.py", title="晾晒通报", url_path="notice"),
+        st.Page(analysts / "upload.py", title=t("数据上传"), url_path="upload"),
+        st.Page(analysts / "batches.py", title=t("批次记录"), url_path="batches"),
+        st.Page(analysts / "definitions.py", title=t("指标设置"), url_path="definitions"),
+        st.Page(analysts / "boundaries.py", title=t("镇街边界"), url_path="boundaries"),
+        st.Page(analysts / "notice.py", title=t("晾晒通报"), url_path="notice"),
     ] if auth.is_analyst() else []
-    account = [st.Page(PAGES / "account" / "login.py", title="分析员登录" if not auth.is_analyst() else "账号",
+    account = [st.Page(PAGES / "account" / "login.py", title=t("分析员登录") if not auth.is_analyst() else t("账号"),
                        url_path="login")]
-    st.navigation({"晾晒": viewer, **({"分析": analyst} if analyst else {}), "": account}).run()
+    st.navigation({t("晾晒"): viewer, **({t("分析"): analyst} if analyst else {}), "": account}).run()

@@ -77,9 +77,9 @@ def parser() -> argparse.ArgumentParser:
     store_arg(sp)
     sp.set_defaults(func=cmd_rollback)
 
-    # report (render/report.py), bench (tools/bench.py) and user (board/auth.py) add their own
-    # arguments through a register(subparsers) function in their modules.
-    for module in ("render.report", "tools.bench", "board.auth"):
+    # report (render/report.py), image (render/image.py), bench (tools/bench.py) and user (board/auth.py)
+    # add their own arguments through a register(subparsers) function in their modules.
+    for module in ("render.report", "render.image", "tools.bench", "board.auth"):
         importlib.import_module(module).register(sub)
 
     sp = sub.add_parser("serve", help="启动看板（先装好离线与上传防护，再启动 Streamlit；其余参数交给 streamlit run）")

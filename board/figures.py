@@ -210,3 +210,29 @@ def escalations_due(overdue: pd.DataFrame) -> pd.DataFrame:
     esc = overdue.copy()
     esc["suggested"] = [vocab.suggested_level(int(d)) for d in esc["overdue_days"]]
     return esc[esc["suggested"] > esc["escalation"]].reset_index(drop=True)
+
+
+def coverage(visits: pd.DataFrame, types: list[str] | None = None) -> tuple[pd.DataFrame, dict]:
+    """Inspection coverage in a period from inspection_coverage rows (town × inspector type): one row per town
+    (inspections, points_checked, hazards_found_by_inspection, last_inspected, covered), and the summary
+    {"covered", "towns", "missing": [town names], plus those three sums over the towns}. `types` keeps only
+    those inspector types (None or empty: every type); a town is covered when a kept visit was made in it."""
+    kept = visits if not types else visits[visits["inspector_type"].isin(list(types))]
+    towns_ = visits[["town_code", "town_name"]].drop_duplicates("town_code")
+    sums = kept.groupby("town_code").agg(inspections=("inspections", "sum"), points_checked=("points_checked", "sum"),
+                                         hazards_found_by_inspection=("hazards_found_by_inspection", "sum"),
+                                         last_inspected=("last_inspected", "max"))
+    out = towns_.merge(sums, left_on="town_code", right_index=True, how="left")
+    for c in ("inspections", "points_checked", "hazards_found_by_inspection"):
+        out[c] = out[c].fillna(0).astype("int64")
+    out["covered"] = out["inspections"] > 0
+    out = out.sort_values("town_code").reset_index(drop=True)
+    summary = {"covered": int(out["covered"].sum()), "towns": len(out),
+               "missing": out.loc[~out["covered"], "town_name"].tolist(),
+               **{c: int(out[c].sum()) for c in ("inspections", "points_checked", "hazards_found_by_inspection")}}
+    return out, summary
+
+
+def inspector_types(visits: pd.DataFrame) -> list[str]:
+    """The inspector types that visited anywhere in the period (inspection_coverage rows), in name order."""
+    return sorted(visits.loc[visits["inspections"] > 0, "inspector_type"].dropna().unique().tolist())

@@ -36,6 +36,11 @@ def _same(text: str) -> str:
     return text
 
 
+def _chinese(t) -> bool:
+    """Whether `t` speaks Chinese (the keys are the Chinese text, so Chinese returns them unchanged)."""
+    return t("月") == "月"
+
+
 def _layout(fig: go.Figure, height: int, **kw) -> go.Figure:
     base = dict(height=height, font=FONT, margin=dict(l=90, r=30, t=50, b=60),
                 legend=dict(orientation="h", y=1.12, x=0), paper_bgcolor="#ffffff", plot_bgcolor="#ffffff")
@@ -51,15 +56,17 @@ def _layout(fig: go.Figure, height: int, **kw) -> go.Figure:
 
 def kpi_trend(trend: pd.DataFrame, t=_same) -> go.Figure:
     """Hazards found per period (bars) and the three ledger rates (lines, right axis), oldest first."""
+    # periods on the axis as the viewer reads them: 2026年10月 in Chinese, the code (2026-10) otherwise
+    x = trend["label"] if _chinese(t) else trend["period"]
     fig = go.Figure()
-    fig.add_bar(x=trend["label"], y=trend["found"], name=t("发现隐患"), marker_color="#90a4ae",
+    fig.add_bar(x=x, y=trend["found"], name=t("发现隐患"), marker_color="#90a4ae",
                 hovertemplate="%{x}<br>%{y:,}<extra></extra>")
     for col, name, colour in (("rectification_rate", "整改率", "#1565c0"), ("closure_rate", "销号率", "#2e7d32"),
                               ("on_time_rate", "按期整改率", "#ef6c00")):
-        fig.add_scatter(x=trend["label"], y=trend[col].astype("float64"), name=t(name), yaxis="y2",
+        fig.add_scatter(x=x, y=trend[col].astype("float64"), name=t(name), yaxis="y2",
                         mode="lines+markers", line=dict(color=colour, width=3),
                         hovertemplate="%{x}<br>%{y:.2%}<extra>" + t(name) + "</extra>")
-    return _layout(fig, 440, margin=dict(l=90, r=90, t=50, b=60),
+    return _layout(fig, 440, margin=dict(l=90, r=90, t=50, b=60), xaxis=dict(type="category"),
                    yaxis=dict(title=t("发现隐患"), rangemode="tozero", automargin=True),
                    yaxis2=dict(overlaying="y", side="right", tickformat=".0%", range=[0, 1.02], dtick=0.2,
                                title=t("比率"), showgrid=False, automargin=True))
@@ -101,14 +108,35 @@ def league_table(towns: pd.DataFrame, components: list[tuple[str, str, str]], t=
     fonts = [["#111111"] * n, change_colour.tolist(), ["#111111"] * n, ["#111111"] * n,
              ["#ffffff"] * n] + [["#111111"] * n] * len(components)
     widths = [60, 70, 190, 110, 70] + [120] * len(components)
+    # Headers broken into lines here, so that the figure is as tall as its header really is: left to plotly,
+    # English headers wrap to three lines and push the last towns out of a figure of fixed height.
+    lines = [_wrap(h, w, 20) for h, w in zip(header, widths)]
+    header_height = 44 if max(len(x) for x in lines) == 1 else 26 * max(len(x) for x in lines) + 16
     fig = go.Figure(go.Table(
         columnwidth=widths,
-        header=dict(values=[f"<b>{h}</b>" for h in header], fill_color="#263238",
-                    font=dict(color="#ffffff", size=20), height=44, align="center"),
+        header=dict(values=["<br>".join(f"<b>{x}</b>" for x in h) for h in lines], fill_color="#263238",
+                    font=dict(color="#ffffff", size=20), height=header_height, align="center"),
         cells=dict(values=cells, fill_color=fills, font=dict(size=22, color=fonts), height=40,
                    align=["center", "center", "left", "right", "center"] + ["right"] * len(components)),
     ))
-    return _layout(fig, 44 + 40 * n + 30, margin=dict(l=0, r=0, t=0, b=0))
+    # one header line to spare: a narrower screen may wrap a header once more without cutting off a town
+    return _layout(fig, header_height + 40 * n + 30 + (26 if len(lines) and header_height > 44 else 0),
+                   margin=dict(l=0, r=0, t=0, b=0))
+
+
+def _wrap(text: str, width: float, size: int) -> list[str]:
+    """Words of a table header greedily in lines that fit a column `width` units wide (about 1.15 px each in a
+    wide page on a 1920 px screen) in bold type `size` px high (a Chinese character is about `size` wide, a
+    Latin letter about half of it); a header without spaces stays whole."""
+    def px(s):
+        return sum(size if ord(c) > 0x2e80 else 0.52 * size for c in s)
+    out = []
+    for word in text.split(" "):
+        if out and px(out[-1] + " " + word) <= 1.15 * width - 10:
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    return out
 
 
 def index_bars(towns: pd.DataFrame, t=_same) -> go.Figure:
@@ -197,7 +225,7 @@ def escalation_bars(esc: pd.DataFrame, levels: dict, t=_same) -> go.Figure:
 
 def notice_bars(notices: pd.DataFrame, t=_same) -> go.Figure:
     """Aired hazards per notice number: closed and not yet closed."""
-    x = notices["notice_no"].map(lambda v: f"第{int(v)}期" if t("期") == "期" else f"No. {int(v)}")
+    x = notices["notice_no"].map(lambda v: f"第{int(v)}期" if _chinese(t) else f"No. {int(v)}")
     fig = go.Figure()
     fig.add_bar(x=x, y=notices["closed"], name=t("已销号"), marker_color="#2e7d32")
     fig.add_bar(x=x, y=notices["aired"] - notices["closed"], name=t("未销号"), marker_color="#ffa000")
@@ -281,7 +309,7 @@ def choropleth(boundaries: dict, values: pd.DataFrame, metric: str, direction: s
             "town_code": code, "town_name": name,
             "fill": [fill[0], fill[1], fill[2], 60] if dim else fill,
             "line": [40, 40, 40, 255] if code == focus else [90, 90, 90, 200],
-            "tip_title": name, "tip_body": f"{label}：{text.get(code, '—')}",
+            "tip_title": name, "tip_body": f"{label}{'：' if _chinese(t) else ': '}{text.get(code, '—')}",
         }})
     return {"type": "FeatureCollection", "features": features}, legend
 

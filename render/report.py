@@ -168,16 +168,25 @@ def escalation_rows(n: Notice) -> pd.DataFrame:
     })
 
 
-def summary_text(n: Notice) -> str:
-    """The notice's opening paragraph; every figure as the screens show it."""
+SUMMARY = ("{period}，全区共发现隐患问题 {found} 个，整改率 {rectification_rate}，销号率 {closure_rate}，"
+           "按期整改率 {on_time_rate}，本期逾期 {overdue} 个，累计逾期未整改 {backlog_overdue} 个，"
+           "复发率 {recurrence_rate}。本期晾晒问题 {aired} 个。三色评定：绿色 {green} 个、黄色 {yellow} 个、"
+           "红色 {red} 个。数据截至 {as_of:%Y年%m月%d日}；排名变化{comparison}。")
+
+
+def summary_text(n: Notice, t=lambda text: text, period_label: str | None = None,
+                 comparison: str | None = None) -> str:
+    """The notice's opening paragraph (SUMMARY, through `t` on screen); every figure as the screens show it."""
     d = n.district
     tiers = n.towns["tier"].value_counts()
-    return (f"{n.period.label}，全区共发现隐患问题 {fmt.count(d['found'])} 个，整改率 {fmt.rate(d['rectification_rate'])}，"
-            f"销号率 {fmt.rate(d['closure_rate'])}，按期整改率 {fmt.rate(d['on_time_rate'])}，"
-            f"本期逾期 {fmt.count(d['overdue'])} 个，累计逾期未整改 {fmt.count(d['backlog_overdue'])} 个，"
-            f"复发率 {fmt.rate(d['recurrence_rate'])}。本期晾晒问题 {len(n.aired)} 个。"
-            f"三色评定：绿色 {int(tiers.get('green', 0))} 个、黄色 {int(tiers.get('yellow', 0))} 个、"
-            f"红色 {int(tiers.get('red', 0))} 个。数据截至 {n.as_of:%Y年%m月%d日}；排名变化{n.comparison}。")
+    return t(SUMMARY).format(
+        period=period_label or n.period.label, found=fmt.count(d["found"]),
+        rectification_rate=fmt.rate(d["rectification_rate"]), closure_rate=fmt.rate(d["closure_rate"]),
+        on_time_rate=fmt.rate(d["on_time_rate"]), overdue=fmt.count(d["overdue"]),
+        backlog_overdue=fmt.count(d["backlog_overdue"]), recurrence_rate=fmt.rate(d["recurrence_rate"]),
+        aired=len(n.aired), green=int(tiers.get("green", 0)), yellow=int(tiers.get("yellow", 0)),
+        red=int(tiers.get("red", 0)), as_of=n.as_of,
+        comparison=comparison or n.comparison)
 
 
 # -- XLSX ---------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import data
-from ui.i18n import t
+from ui.i18n import p, t
 
 KEY = "as_of_seq"
 
@@ -35,5 +35,5 @@ def banner(key: str = "asof_return") -> None:
     what = event.get("batch_id") or f"#{event['seq']}"
     when = (event.get("time") or "")[:16].replace("T", " ")
     cols = st.columns([5, 1])
-    cols[0].warning(f"{t('正在查看历史状态')}：{t('批次')} {what}（{when}）{t('导入后的看板，数字不是最新的。')}")
+    cols[0].warning(p(f"{t('正在查看历史状态')}：{t('批次')} {what}（{when}）{t('导入后的看板，数字不是最新的。')}"))
     cols[1].button(t("返回最新"), key=key, on_click=back_to_now, type="primary")

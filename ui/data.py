@@ -15,6 +15,7 @@ import streamlit as st
 
 from board import db, definitions as defs, figures, maps, metrics
 from board.store import State, Store, shown
+from ui.i18n import lang
 
 
 def store() -> Store:
@@ -116,7 +117,10 @@ def comparison(period: metrics.Period) -> tuple[metrics.Period, date]:
 
 
 def comparison_note(period: metrics.Period) -> str:
-    """与上月同口径比较：9月数据截至9月30日 (metrics.comparison_note)."""
+    """与上月同口径比较：9月数据截至9月30日 (metrics.comparison_note), in the viewer's language."""
+    if lang() == "en":
+        other, then = metrics.like_for_like(period, as_of())
+        return f"compared like for like with {other.code} as of {then:%Y-%m-%d}"
     return metrics.comparison_note(period, as_of())
 
 
@@ -289,3 +293,21 @@ def recurrences(period: metrics.Period) -> pd.DataFrame:
 
 
 status_counts = figures.status_counts
+
+
+# -- inspection coverage ------------------------------------------------------------
+
+
+def coverage(period: metrics.Period, types: list[str] | None = None) -> tuple[pd.DataFrame, dict]:
+    """Inspection coverage per town in the period, of the chosen inspector types (figures.coverage)."""
+    return figures.coverage(coverage_visits(period), types)
+
+
+def coverage_visits(period: metrics.Period) -> pd.DataFrame:
+    """inspection_coverage rows for the period as of the ledger's now: town × inspector type."""
+    return query("inspection_coverage", start=period.start, end=period.end, as_of=as_of())
+
+
+def inspector_types(period: metrics.Period) -> list[str]:
+    """The inspector types that visited in the period (figures.inspector_types)."""
+    return figures.inspector_types(coverage_visits(period))

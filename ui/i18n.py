@@ -64,7 +64,7 @@ EN = {
         "The departments' index uses the ledger components (rectification, closure, on-time, recurrence, aired "
         "closure) with the saved weights, defined as for the towns.",
     "镇街": "Town", "镇街着色指标": "Colour towns by", "隐患显示": "Show hazards as",
-    "天": "days", "全区": "District", "每万人逾期隐患": "Overdue per 10k residents", "指数": "Index",
+    "天": "days", "全区": "District", "每万人逾期隐患": "Overdue per 10k people", "指数": "Index",
     "分项": "Component", "数值": "Value", "得分": "Score", "全区中位数得分": "District median score",
     "权重占比": "Weight share", "贡献指数点": "Index points", "相对中位数": "Against median",
     "试算排名": "Trial rank", "较现排名": "Change", "试算指数": "Trial index", "现排名": "Saved rank", "现指数": "Saved index",
@@ -76,6 +76,57 @@ EN = {
     "道路交通亡人数": "Road deaths", "生产安全事故数": "Work accidents", "信访件数": "Petitions",
     "群众安全感满意率": "Public sense of safety", "件": "cases", "起": "incidents", "人": "people",
     "件/万人": "per 10k",
+    # issue 12b: the league picture, inspection coverage, English everywhere
+    "平安晾晒 · 镇街排名": "Safety airing · Town league", "下载晾晒图（PNG）": "Download the league picture (PNG)",
+    "镇街排名图片，宽 1080 像素，适合发到工作群": "The league as a picture 1080 px wide, for the work group",
+    "检查覆盖": "Inspection coverage", "检查类型": "Inspector type", "检查次数": "Inspections",
+    "{covered} / {towns} 镇街已覆盖": "{covered} / {towns} towns inspected", "已覆盖": "Inspected",
+    "未覆盖": "Not inspected", "本期未检查": "Not inspected this period", "最近检查日期": "Last inspected",
+    "本期未检查的镇街：": "Towns not inspected in the period: ",
+    "统计期内（截至日前）至少有一次所选类型检查的镇街为已覆盖；不选检查类型即全部类型。":
+        "A town counts as inspected when a visit of the chosen types was made in it in the period (up to the "
+        "as-of date); no type chosen means every type.",
+    "第三方(啄木鸟)": "Third party (woodpecker)", "暗访": "Unannounced visit", "部门": "Department", "联合": "Joint",
+    "晾晒": "Airing", "分析": "Analysis",
+    "平安晾晒通报 第{number}期": "Airing notice No. {number}", "本期晾晒问题": "Problems aired this period",
+    "逾期问题": "Overdue problems", "督办升级提示": "Escalations due", "红色镇街": "Red towns",
+    "下载通报 PDF": "Download the notice (PDF)", "下载通报 Excel": "Download the notice (Excel)",
+    "下载会议材料 PDF": "Download the meeting pack (PDF)", "较上期": "Change", "当前层级": "Escalation now",
+    "建议层级": "Escalation due", "督办升级提示（{n} 个）": "Escalations due ({n})",
+    "会议材料按会议模式的顺序，每页一屏：概况、排名、三色分布、整改进度、每个红色镇街一页（生成约需二十秒）。":
+        "The meeting pack follows meeting mode, one screen a page: overview, league, tiers, progress, and one page "
+        "per red town (about twenty seconds to make). The notice and the pack are printed in Chinese.",
+    "{period}，全区共发现隐患问题 {found} 个，整改率 {rectification_rate}，销号率 {closure_rate}，"
+    "按期整改率 {on_time_rate}，本期逾期 {overdue} 个，累计逾期未整改 {backlog_overdue} 个，"
+    "复发率 {recurrence_rate}。本期晾晒问题 {aired} 个。三色评定：绿色 {green} 个、黄色 {yellow} 个、"
+    "红色 {red} 个。数据截至 {as_of:%Y年%m月%d日}；排名变化{comparison}。":
+        "{period}: {found} hazards found in the district; rectification rate {rectification_rate}, closure rate "
+        "{closure_rate}, on-time rate {on_time_rate}; {overdue} overdue this period and {backlog_overdue} overdue "
+        "in all; recurrence rate {recurrence_rate}. {aired} problems aired this period. Tiers: {green} green, "
+        "{yellow} yellow, {red} red. Data as of {as_of:%Y-%m-%d}; rank changes {comparison}.",
+    "查看看板无需登录；上传数据、回滚批次、修改指标需要分析员账号。":
+        "Viewing the board needs no login; uploading data, rolling back batches and editing definitions need an "
+        "analyst account.",
+    "用户名或密码不对": "Wrong user name or password",
+    "为每个标准列选择文件中的对应列；带 * 的必须选择。同一列可对应多个标准列（例如完成日期同时作为整改和销号日期）。":
+        "Choose the file's column for each standard column; those marked * are required. One column may serve "
+        "several standard columns (a completion date as both the rectified and the closed date, say).",
+    "只在确认这些名称确实是本区的镇街时勾选；它们会作为新镇街写入镇街名单。":
+        "Tick only when these really are towns of this district: they will be added to the list of towns.",
+    "可一次选择多个文件（CSV、Excel、Parquet，每个不超过 200 MB）。先校验，确认后才写入；未确认前数据仓库不会有任何改动。":
+        "Choose several files at once (CSV, Excel, Parquet, up to 200 MB each). They are validated first and "
+        "written only when you confirm; until then the store does not change.",
+    "各页面都按该批次导入后的数据显示，直到点“返回最新”。":
+        "Every page shows the data as imported with that batch until you click “Back to now”.",
+    "平安指数 = 各分项在当期各镇街之间折算为 0–100 分后按权重加权。权重合计须为 100；三色阈值须满足 0 ≤ 黄 ≤ 绿 ≤ 100。保存后成为新版本，旧版本可随时恢复。":
+        "Safety index = each component scored 0–100 across the towns of the period, weighted. The weights must "
+        "add up to 100; the tier thresholds must satisfy 0 ≤ yellow ≤ green ≤ 100. Saving makes a new version; "
+        "earlier versions can be restored at any time.",
+    "上传 GeoJSON FeatureCollection：每个要素的 properties 带 town_code（镇街代码）或 town_name（镇街名称），"
+    "几何为 Polygon 或 MultiPolygon，坐标为 WGS-84 经纬度。保存后替换地图上的示意边界；旧版本保留在数据仓库中。":
+        "Upload a GeoJSON FeatureCollection: each feature's properties carry town_code or town_name, its geometry "
+        "is a Polygon or MultiPolygon in WGS-84 longitude and latitude. Saving replaces the schematic boundaries "
+        "on the map; earlier versions stay in the store.",
     "数据上传": "Upload",
     "批次记录": "Batches",
     "指标设置": "Definitions",
@@ -185,6 +236,17 @@ def lang() -> str:
 def t(text: str) -> str:
     """The text in the viewer's language (Chinese is the key and the fallback)."""
     return EN.get(text, text) if lang() == "en" else text
+
+
+# Chinese punctuation in a text put together from translated parts, as English writes it
+FULL_WIDTH = str.maketrans({"：": ": ", "（": " (", "）": ")", "；": "; ", "，": ", ", "、": ", ", "？": "? "})
+
+
+def p(text: str) -> str:
+    """A text composed of translated parts (and data), its full-width punctuation made English in English."""
+    if lang() != "en":
+        return text
+    return text.translate(FULL_WIDTH).replace("  ", " ").strip()
 
 
 def fixed():

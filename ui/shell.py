@@ -7,10 +7,12 @@ import streamlit as st
 from board import metrics
 from render import charts, export
 from ui import data
-from ui.i18n import lang, t
+from ui.i18n import fixed, lang, t
+from ui.i18n import p as i18n_p
 
 # month first: the radio's first option is the default period kind
 KINDS = {"month": "月", "week": "周", "quarter": "季", "half": "半年", "year": "年"}
+LANGUAGES = {"zh": "中文", "en": "English"}
 
 # Constant CSS only (no data): large figures a leader can read from the back of the room.
 STYLE = """
@@ -29,15 +31,41 @@ h3 { font-size: 1.5rem !important; }
 def frame() -> None:
     """Sidebar controls and CSS; call once from app.py before the page runs."""
     st.html(STYLE)
+    language()
+    # the labels are fixed for this run: a widget's format_func may be called where there is no session
+    tr, zh = fixed(), lang() == "zh"
     with st.sidebar:
-        st.radio(t("语言"), ["zh", "en"], key="lang", horizontal=True,
-                 format_func=lambda v: "中文" if v == "zh" else "English")
         kind = st.radio(t("统计期"), list(KINDS), key="period_kind", horizontal=True,
-                        format_func=lambda k: t(KINDS[k]))
+                        format_func=lambda k: tr(KINDS[k]))
         choices = data.periods(kind)
         if choices:
             st.selectbox(t("统计期"), choices, key=f"period_{kind}", label_visibility="collapsed",
-                         format_func=lambda p: p.label if st.session_state.get("lang", "zh") == "zh" else p.code)
+                         format_func=lambda p: p.label if zh else p.code)
+
+
+def language() -> None:
+    """The language radio, kept in step with the URL (?lang=en; Chinese, the default, keeps the URL plain), so
+    that a reload or a shared link keeps the viewer's language.
+
+    The language itself is plain session state ("lang"), which a page change keeps; the radio only shows and
+    sets it (a widget's own state is reset on a page change, and bind="query-params" would put the option's
+    label in the URL, ?lang=English).
+    """
+    asked = st.query_params.get("lang")
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = asked if asked in LANGUAGES else "zh"   # a page load: the URL says
+    with st.sidebar:
+        st.radio(t("语言"), list(LANGUAGES), index=list(LANGUAGES).index(lang()), key="lang_pick",
+                 horizontal=True, format_func=LANGUAGES.get, on_change=_choose_language)
+    if lang() == "zh":
+        if "lang" in st.query_params:
+            del st.query_params["lang"]
+    elif asked != lang():
+        st.query_params["lang"] = lang()
+
+
+def _choose_language() -> None:
+    st.session_state["lang"] = st.session_state["lang_pick"]
 
 
 def period() -> metrics.Period | None:
@@ -62,7 +90,7 @@ def header(title: str) -> metrics.Period | None:
         bits.append(f"{t('截至')} {as_of:%Y-%m-%d}")
     if data.is_demo():
         bits.append(f"**:orange-background[{t('示例数据')}]**")
-    st.markdown(" · ".join(bits))
+    st.markdown(i18n_p(" · ".join(bits)))
     return p
 
 

@@ -3,11 +3,11 @@
 import streamlit as st
 
 from ui import auth
-from ui.i18n import t
+from ui.i18n import p, t
 
 if auth.is_analyst():
     st.title(t("账号"))
-    st.text(f"{t('已登录分析员')}：{auth.user()}")
+    st.text(p(f"{t('已登录分析员')}：{auth.user()}"))
     if st.button(t("退出登录"), key="logout"):
         auth.logout()
         st.rerun()

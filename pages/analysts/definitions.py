@@ -9,7 +9,7 @@ import streamlit as st
 from board import definitions as defs
 from board.store import default_path, Store
 from ui import auth
-from ui.i18n import t
+from ui.i18n import p as punctuated, t
 
 user = auth.page("指标设置")
 
@@ -31,7 +31,7 @@ weights = {}
 for i, c in enumerate(comps):
     direction = t("越高越好") if c["direction"] == "higher" else t("越低越好")
     weights[c["code"]] = grid[i % 3].number_input(
-        f"{t(c['name'])}（{c['unit']}，{direction}）", min_value=0.0, max_value=100.0, step=1.0,
+        punctuated(f"{t(c['name'])}（{t(c['unit'])}，{direction}）"), min_value=0.0, max_value=100.0, step=1.0,
         value=float(c["weight"]), key=f"def_w_{c['code']}")
 st.metric(t("权重合计"), f"{sum(weights.values()):g}")
 

@@ -7,7 +7,7 @@ from board import maps
 from render import charts
 from render.format import count, number, rate
 from ui import data, shell
-from ui.i18n import t
+from ui.i18n import p, t
 
 period = shell.page("隐患地图")
 
@@ -55,7 +55,7 @@ selected = st.pydeck_chart(deck, height=640, key="hazard_map",
                            on_select="rerun", selection_mode="single-object")
 st.html(charts.legend_html(charts.status_legend(t) if view == "points" else []))
 if legend:
-    st.html(charts.legend_html([(f"{t(label)}：", "#ffffff")] + legend))
+    st.html(charts.legend_html([(p(f"{t(label)}："), "#ffffff")] + legend))
 st.caption(t("点的大小表示隐患等级（一般、较大、重大）；悬停查看详情，点击镇街进入镇街详情。"))
 if boundaries is None:
     st.warning(t("尚未上传镇街边界，地图只显示隐患点位。"))

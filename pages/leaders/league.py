@@ -5,8 +5,8 @@ import streamlit as st
 
 from render import charts
 from render.format import count, number, rank_delta, rate, table
-from ui import data, shell
-from ui.i18n import t
+from ui import data, image, shell
+from ui.i18n import p, t
 
 period = shell.page("镇街排名")
 
@@ -20,9 +20,9 @@ shown += [(c["code"], c["name"], "rate" if c.get("unit") == "%" else "number")
 
 st.plotly_chart(charts.league_table(towns, shown, t, {"rate": rate, "number": number, "count": count}),
                 width="stretch", config=charts.PLOTLY_CONFIG, theme=None, key="league-table")
-st.caption(data.comparison_note(period) + "；" + t("排名变化 = 上期同口径排名 − 本期排名（▲ 上升）") + "；"
-           + t("三色：绿 ≥ {g} 分，黄 ≥ {y} 分，其余为红").format(**{
-               "g": definitions["tiers"]["green"], "y": definitions["tiers"]["yellow"]}))
+st.caption(p(data.comparison_note(period) + "；" + t("排名变化 = 上期同口径排名 − 本期排名（▲ 上升）") + "；"
+             + t("三色：绿 ≥ {g} 分，黄 ≥ {y} 分，其余为红").format(**{
+                 "g": definitions["tiers"]["green"], "y": definitions["tiers"]["yellow"]})))
 st.caption(t("每万人逾期隐患只计本期发现的隐患；前期积压是本期以前发现、截至日仍逾期的隐患个数，积压最久天数是其中逾期最久的天数；"
              "前期积压可在指标设置中作为指数分项（默认权重 0，不计入指数）。"))
 empty = data.no_data(period)
@@ -39,6 +39,7 @@ spec = [("rank", "排名", "count"), ("rank_change", "变化", "change"), ("town
         ("earlier_overdue", "前期逾期积压", "count"), ("earlier_overdue_days_max", "积压最长逾期天数", "count"),
         ("recurrence_rate", "复发率", "rate"), ("aired_closure_rate", "晾晒问题销号率", "rate")]
 shell.downloads(table(towns, spec, t), f"镇街排名_{period.code}", "league")
+image.download_button(period, towns)
 
 size = data.board_size()
 st.header(t("红黑榜"))
@@ -123,5 +124,5 @@ dep_table = table(deps, dep_spec, t)
 st.dataframe(dep_table, hide_index=True, width="stretch", key="departments")
 st.caption(t("部门指数按台账分项（整改率、销号率、按期整改率、复发率、晾晒问题销号率）及已保存权重计算，口径与镇街相同。"))
 shell.downloads(dep_table, f"部门排名_{period.code}", "departments")
-st.caption(f"{t('全区')}：{t('发现隐患')} {count(district['found'])} · {t('整改率')} "
-           f"{rate(district['rectification_rate'])} · {t('销号率')} {rate(district['closure_rate'])}")
+st.caption(p(f"{t('全区')}：{t('发现隐患')} {count(district['found'])} · {t('整改率')} "
+           f"{rate(district['rectification_rate'])} · {t('销号率')} {rate(district['closure_rate'])}"))

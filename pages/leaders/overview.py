@@ -6,11 +6,11 @@ import streamlit as st
 from render import charts
 from render.format import count, delta, number, rate, signed_rate
 from ui import data, shell
-from ui.i18n import t
+from ui.i18n import p, t
 
 period = shell.page("总览")
 
-st.caption(data.comparison_note(period) + t("（变化均与之比较，避免把上期多出的整改时间当作本期下滑）"))
+st.caption(p(data.comparison_note(period) + t("（变化均与之比较，避免把上期多出的整改时间当作本期下滑）")))
 kpis = data.kpis(period)
 for row in (kpis.iloc[:5], kpis.iloc[5:]):
     for col, k in zip(st.columns(5), row.itertuples()):
@@ -37,7 +37,7 @@ else:
         shown = rate(o.value) if pct else number(o.value, 0)
         change = delta(o.change, "rate" if pct else "count", t("个百分点"))
         if change and not pct:
-            change += f"（{signed_rate(o.change_rate)}）"
-        cols[i % len(cols)].metric(f"{t(o.name)}（{t(o.unit)}）", shown, change,
+            change += p(f"（{signed_rate(o.change_rate)}）")
+        cols[i % len(cols)].metric(p(f"{t(o.name)}（{t(o.unit)}）"), shown, change,
                                    delta_color="inverse" if o.direction == "lower" else "normal")
-    st.caption(t("与上年同期比较") + f"（{shell.label(period.year_earlier())}）")
+    st.caption(p(t("与上年同期比较") + f"（{shell.label(period.year_earlier())}）"))

@@ -5,7 +5,7 @@ import streamlit as st
 
 from board import vocab
 from render import charts
-from render.format import count, rate, table
+from render.format import count, md, rate, table
 from ui import data, i18n, shell
 from ui.i18n import t
 
@@ -26,6 +26,22 @@ with right:
     a, b = st.columns(2)
     a.metric(t("累计逾期"), count(district["backlog_overdue"]))
     b.metric(t("本期逾期"), count(district["overdue"]))
+
+st.header(t("检查覆盖"))
+kinds = st.multiselect(t("检查类型"), data.inspector_types(period), format_func=t, key="coverage_types",
+                       placeholder=t("全部"))
+covered, cover = data.coverage(period, kinds)
+a, b, c = st.columns(3)
+a.metric(t("检查覆盖"), t("{covered} / {towns} 镇街已覆盖").format(covered=cover["covered"], towns=cover["towns"]))
+b.metric(t("检查点位"), count(cover["points_checked"]))
+c.metric(t("检查发现隐患"), count(cover["hazards_found_by_inspection"]))
+if cover["missing"]:
+    st.warning(t("本期未检查的镇街：") + "、".join(md(name) for name in cover["missing"]))
+st.caption(t("统计期内（截至日前）至少有一次所选类型检查的镇街为已覆盖；不选检查类型即全部类型。"))
+st.dataframe(table(covered.assign(state=covered["covered"].map({True: t("已覆盖"), False: t("未覆盖")})),
+                   [("town_name", "镇街", "text"), ("state", "检查覆盖", "text"), ("inspections", "检查次数", "count"),
+                    ("points_checked", "检查点位", "count"), ("hazards_found_by_inspection", "检查发现隐患", "count"),
+                    ("last_inspected", "最近检查日期", "date")], t), hide_index=True, width="stretch", key="coverage")
 
 st.header(t("逾期时长分布"))
 st.caption(t("截至日仍逾期的全部隐患（不限统计期），按超过整改期限的天数分档。"))

@@ -32,6 +32,14 @@ cols[5].metric(t("累计逾期"), count(row["backlog_overdue"]))
 st.caption(data.comparison_note(period) + "；" + t("前期逾期积压 {n} 个，最长逾期 {days} 天").format(
     n=count(row["earlier_overdue"]), days=count(row["earlier_overdue_days_max"])))
 
+st.subheader(t("检查覆盖"))
+checked = data.coverage(period)[0].set_index("town_code").loc[code]
+cols = st.columns(4)
+cols[0].metric(t("检查覆盖"), t("已覆盖") if checked["covered"] else t("本期未检查"))
+cols[1].metric(t("检查次数"), count(checked["inspections"]))
+cols[2].metric(t("检查点位"), count(checked["points_checked"]))
+cols[3].metric(t("检查发现隐患"), count(checked["hazards_found_by_inspection"]))
+
 history_col, why_col = st.columns(2)
 with history_col:
     st.subheader(t("排名走势（近12期）"))

@@ -1,0 +1,87 @@
+"""Every page in English through AppTest: what the browser test cannot read (dataframes are drawn on a canvas,
+chart specs) holds no Chinese except data; the notice page's figures are the notice's."""
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT, page_path
+from test_browser_english import CJK, data_words
+
+PAGES = ["overview", "league", "hazard_map", "progress", "town", "login",
+         "upload", "batches", "definitions", "boundaries", "notice"]
+
+
+@pytest.fixture(autouse=True)
+def demo_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("BOARD_STORE", str(tmp_path / "empty"))     # an empty real store: the demo district
+    monkeypatch.setenv("BOARD_USERS", str(tmp_path / "users.json"))
+
+
+@pytest.fixture(scope="module")
+def words():
+    return data_words()
+
+
+def strings(value):
+    """Every string inside a JSON value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+
+
+def shown(at: AppTest) -> list[str]:
+    """The texts an English page shows, as AppTest sees them."""
+    out = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "success", "error",
+                 "text"):
+        out += [str(e.value) for e in at.get(kind)]
+    for m in at.metric:
+        out += [m.label, str(m.value), str(m.proto.delta or "")]
+    for d in at.dataframe:
+        out += [str(c) for c in d.value.columns]
+        out += [v for c in d.value.columns for v in d.value[c] if isinstance(v, str)]
+    for kind in ("button", "selectbox", "multiselect", "radio", "number_input", "slider", "checkbox"):
+        for w in at.get(kind):
+            out.append(str(w.label))
+            out += [str(o) for o in getattr(w, "options", [])]
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        out += list(strings(spec.get("layout", {})))
+        for trace in spec.get("data", []):
+            out += [s for key, v in trace.items() if key not in ("customdata", "ids") for s in strings(v)]
+    return out
+
+
+def leftover(texts: list[str], words: list[str]) -> list[str]:
+    left = set()
+    for text in texts:
+        if not CJK.search(text):
+            continue
+        rest = text
+        for w in words:
+            if w in rest:
+                rest = rest.replace(w, " ")
+        if CJK.search(rest):
+            left.add(text)
+    return sorted(left)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_in_english_has_no_chinese_but_data(page, words):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state["lang"] = "en"
+    at.session_state["analyst"] = "tester"     # the analyst pages too
+    at.run()
+    at.switch_page(page_path(page))
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    texts = shown(at)
+    assert len(texts) > 5
+    assert leftover(texts, words) == []

@@ -37,7 +37,7 @@ def parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("ingest", help="校验并导入一个导出文件")
     sp.add_argument("file", type=Path)
-    sp.add_argument("--dataset", choices=["towns", "hazards", "inspections", "indicators"])
+    sp.add_argument("--dataset", choices=["towns", "hazards", "inspections", "indicators", "grids", "grid_events"])
     sp.add_argument("--dry-run", action="store_true", help="只校验，不写入")
     sp.add_argument("--map", action="append", default=[], metavar="标准列=文件列",
                     help="把文件中的列对应到标准列，例如 --map found_date=CreatedDate（可重复）")

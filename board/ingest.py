@@ -572,7 +572,7 @@ def _escalations(s: pd.Series, table: dict[str, str]):
             hit = next((n for w, n in ESCALATIONS.items() if w in v), None)
         level[v] = None if hit is None else int(hit)
     words = text.map(level).astype("object")
-    nums, b = parse_integers(s.where(words.isna(), ""))
+    nums, b = parse_integers(s.astype("object").where(words.isna(), ""))  # an Int64 column takes no ""
     values = nums.where(words.isna(), words.astype("Int64"))
     b = b | (values.notna().to_numpy() & ~values.fillna(0).between(0, 3).to_numpy())
     b = b | (text.notna().to_numpy() & values.isna().to_numpy())
@@ -600,7 +600,7 @@ def _notice_numbers(s: pd.Series):
             except (ValueError, KeyError, TypeError):
                 table[v] = None
     words = text.map(table).astype("object")
-    nums, b = parse_integers(s.where(words.isna(), ""))
+    nums, b = parse_integers(s.astype("object").where(words.isna(), ""))  # an Int64 column takes no ""
     values = nums.where(words.isna(), words.astype("Int64"))
     b = b | (text.notna().to_numpy() & values.isna().to_numpy())
     b = b | (values.notna().to_numpy() & (values.fillna(0) < 0).to_numpy())
@@ -614,7 +614,7 @@ def _integers(s: pd.Series, kind: str):
         level = {v: next((n for w, n in ESCALATIONS.items() if w in v), None)
                  for v in text.dropna().unique() if not v.lstrip("-").isdigit()}
         words = text.map(level).astype("object")
-        nums, b = parse_integers(s.where(words.isna(), ""))
+        nums, b = parse_integers(s.astype("object").where(words.isna(), ""))  # an Int64 column takes no ""
         values = nums.where(words.isna(), words.astype("Int64"))
         b = b | (values.notna().to_numpy() & ~values.fillna(0).between(0, 3).to_numpy())
         b = b | (text.notna().to_numpy() & values.isna().to_numpy())

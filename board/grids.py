@@ -10,6 +10,7 @@ import math
 from datetime import date
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from board import db, definitions as defs, metrics
@@ -88,12 +89,15 @@ def scores(grids: pd.DataFrame, rule: dict) -> pd.Series:
     and the other weights grow in proportion); empty for a grid with no events. Rounded to 9 decimals, so that a
     score the arithmetic puts on a threshold (0.85 × 100 = 85.00000000000001) counts as on it."""
     comps = [(c["code"], float(c["weight"])) for c in rule["components"] if float(c["weight"]) > 0]
-    out = []
-    for _, g in grids.iterrows():
-        have = [(w, float(g[code])) for code, w in comps if g[code] is not None and not pd.isna(g[code])]
-        weight = math.fsum(w for w, _ in have)
-        out.append(round(math.fsum(w * v * 100.0 for w, v in have) / weight, 9) if weight > 0 else float("nan"))
-    return pd.Series(out, index=grids.index, dtype="float64")
+    if grids.empty or not comps:
+        return pd.Series(float("nan"), index=grids.index, dtype="float64")
+    values = np.column_stack([pd.to_numeric(grids[code], errors="coerce").to_numpy("float64", na_value=np.nan)
+                              for code, _ in comps])
+    weights = np.array([w for _, w in comps])
+    have = ~np.isnan(values)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = np.where(have, values * 100.0 * weights, 0.0).sum(axis=1) / np.where(have, weights, 0.0).sum(axis=1)
+    return pd.Series(np.round(total, 9), index=grids.index, dtype="float64")
 
 
 def stars_of(score: float, valid_events: int, rule: dict) -> int:
@@ -123,16 +127,26 @@ def rate(current: pd.DataFrame, previous: pd.DataFrame, rule: dict) -> pd.DataFr
     return grids
 
 
-def rated(con, period: Period, as_of: date, definitions: dict) -> pd.DataFrame:
-    """Every grid's metrics for the period as of D, with its stars and 升降星 for the star month."""
+def view(counts_of: Callable[[Period, date], pd.DataFrame], period: Period, as_of: date, rule: dict) -> dict:
+    """Everything the grid level shows for a period as of D, from counts_of(period, as_of) (grid_metrics):
+    month (the star month), previous and as_of_before (its like-for-like comparison), grids (the period's grid
+    rows with score, stars, previous_stars, star_change of the star month), towns and district (their rows)."""
     month = star_month(period, as_of)
     previous, as_of_before = same_age(month, as_of)
-    this = counted(con, month, as_of)
-    stars = rate(this, counted(con, previous, as_of_before), star_rule(definitions))
-    grids = this if period == month else counted(con, period, as_of)
-    grids = grids[grids["level"] == "grid"].reset_index(drop=True)
-    return grids.merge(stars.set_index("grid_code")[["score", "stars", "previous_stars", "star_change"]],
-                       left_on="grid_code", right_index=True, how="left")
+    this = counts_of(month, as_of)
+    stars = rate(this, counts_of(previous, as_of_before), rule)
+    places = this if period == month else counts_of(period, as_of)
+    grids = places[places["level"] == "grid"].reset_index(drop=True)
+    grids = grids.merge(stars.set_index("grid_code")[["score", "stars", "previous_stars", "star_change"]],
+                        left_on="grid_code", right_index=True, how="left")
+    return {"period": period, "as_of": as_of, "month": month, "previous": previous, "as_of_before": as_of_before,
+            "grids": grids, "towns": places[places["level"] == "town"].reset_index(drop=True),
+            "district": places[places["level"] == "district"].iloc[0]}
+
+
+def rated(con, period: Period, as_of: date, definitions: dict) -> pd.DataFrame:
+    """Every grid's metrics for the period as of D, with its stars and 升降星 for the star month."""
+    return view(lambda p, a: counted(con, p, a), period, as_of, star_rule(definitions))["grids"]
 
 
 # -- what the 网格 page shows ----------------------------------------------------------
@@ -218,13 +232,11 @@ def board_grids(con, period: Period, as_of: date | None, definitions: dict, town
     if as_of is None:
         return {"period": period.code, "as_of": None, "grids": []}
     town_code = resolve_town(con, town) if town else None
-    month = star_month(period, as_of)
-    previous, as_of_before = same_age(month, as_of)
-    grids = rated(con, period, as_of, definitions)
-    places = counted(con, period, as_of)
+    v = view(lambda p, a: counted(con, p, a), period, as_of, star_rule(definitions))
+    month, previous, as_of_before, grids, places = v["month"], v["previous"], v["as_of_before"], v["grids"], v["towns"]
     if town_code:
         grids = grids[grids["town_code"] == town_code]
-        places = places[(places["level"] == "town") & (places["town_code"] == town_code)]
+        places = places[places["town_code"] == town_code]
     out = {
         "period": period.code,
         "as_of": as_of.isoformat(),
@@ -235,11 +247,10 @@ def board_grids(con, period: Period, as_of: date | None, definitions: dict, town
                   for _, g in grids.sort_values(["town_code", "grid_code"]).iterrows()],
         "towns": [{"town_code": p["town_code"], "town_name": p["town_name"],
                    **{f: _json(p[f], f) for f in PLACE_FIELDS}}
-                  for _, p in places[places["level"] == "town"].iterrows()],
+                  for _, p in places.iterrows()],
     }
     if not town_code:
-        d = places[places["level"] == "district"].iloc[0]
-        out["district"] = {f: _json(d[f], f) for f in PLACE_FIELDS}
+        out["district"] = {f: _json(v["district"][f], f) for f in PLACE_FIELDS}
     return out
 
 

@@ -26,6 +26,7 @@ else:
         st.Page(leaders / "hazard_map.py", title=t("隐患地图"), url_path="map"),
         st.Page(leaders / "progress.py", title=t("整改进度"), url_path="progress"),
         st.Page(leaders / "town.py", title=t("镇街详情"), url_path="town"),
+        st.Page(leaders / "grids.py", title=t("网格"), url_path="grids"),
     ]
     # analyst pages do not exist in a viewer's navigation, so their URLs lead nowhere
     analysts = PAGES / "analysts"

@@ -45,7 +45,7 @@ def parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("ingest", help="校验并导入一个导出文件")
     sp.add_argument("file", type=Path)
-    sp.add_argument("--dataset", choices=["towns", "hazards", "inspections", "indicators"])
+    sp.add_argument("--dataset", choices=["towns", "hazards", "inspections", "indicators", "grids", "grid_events"])
     sp.add_argument("--dry-run", action="store_true", help="只校验，不写入")
     sp.add_argument("--map", action="append", default=[], metavar="标准列=文件列",
                     help="把文件中的列对应到标准列，例如 --map found_date=CreatedDate（可重复）")
@@ -65,6 +65,15 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true")
     store_arg(sp)
     sp.set_defaults(func=cmd_metrics)
+
+    sp = sub.add_parser("grids", help="网格指标、星级和升降星")
+    sp.add_argument("--period", required=True, help="2022-12、2022-Q4、2022-H2 或 2022")
+    sp.add_argument("--town", help="只看一个镇街（代码、名称或别名）")
+    sp.add_argument("--as-of", type=date.fromisoformat, help="截至日期 YYYY-MM-DD（默认网格事件中最新日期）")
+    sp.add_argument("--batch", help="按某一批次导入后的状态计算（重现当时的数字）")
+    sp.add_argument("--json", action="store_true")
+    store_arg(sp)
+    sp.set_defaults(func=cmd_grids)
 
     sp = sub.add_parser("batches", help="列出批次，最早的在前")
     sp.add_argument("--json", action="store_true")
@@ -146,6 +155,41 @@ def cmd_metrics(args) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
         print(_metrics_text(result))
+    return 0
+
+
+def cmd_grids(args) -> int:
+    from board import grids
+
+    period = metrics.parse_period(args.period)
+    store = read_store(args.store)
+    at = None
+    if args.batch:
+        b = store.batch(args.batch)
+        if b is None:
+            raise ValueError(f"没有批次 {args.batch}")
+        at = b.seq
+    state = store.state(at)
+    result = grids.board_grids(db.connect(state), period, args.as_of, defs.load(store, state), args.town)
+    if state.is_demo:
+        result["demo"] = True
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        return 0
+
+    def pct(v):
+        return "—" if v is None else f"{v * 100:.2f}%"
+
+    print(f"{'【示例数据】' if result.get('demo') else ''}统计期 {result['period']}，截至 {result['as_of']}；"
+          f"星级按 {result.get('star_month', '—')}，升降星对比 {result.get('previous', {}).get('period', '—')}"
+          f"（截至 {result.get('previous', {}).get('as_of', '—')}）")
+    print("网格编码\t网格名称\t镇街\t网格员\t事件\t有效率\t办结率\t按期办结率\t逾期\t星级\t升降星")
+    for g in result["grids"]:
+        ch = g["star_change"]
+        print("\t".join(str(x) for x in (g["grid_code"], g["grid_name"], g["town_code"], g["worker"] or "—",
+                                          g["events"], pct(g["valid_rate"]), pct(g["closure_rate"]),
+                                          pct(g["on_time_rate"]), g["overdue"], "★" * (g["stars"] or 0),
+                                          "—" if ch is None else f"{ch:+d}")))
     return 0
 
 

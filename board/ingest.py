@@ -28,7 +28,7 @@ from board.parse import (normalise_key, normalise_text, parse_dates, parse_integ
                          parse_month, parse_numbers)
 from board.readers import RawTable, read_table
 from board.schema import (DATASETS, ESCALATIONS, FLAG_DATES, SEVERITIES, Dataset, arrow_schema, header_key,
-                          vocabulary)
+                          stored_name, vocabulary)
 from board.store import Duplicate, Store
 
 MAX_PER_KIND = 200  # problems shown on the page per (column, reason); the report and download list every row
@@ -223,7 +223,8 @@ def _prepare(store, data, report, dataset, mapping, add_towns, today, sheet=None
     if report.dataset == "indicators":
         frame, problems = _indicators(raw, report, definitions, towns, add_towns)
     else:
-        frame, problems = _typed(raw, ds, report, towns, add_towns, today, values or {})
+        grids = db.run(con, "grid_lookup") if any(c.kind == "grid" for c in ds.columns) else None
+        frame, problems = _typed(raw, ds, report, towns, add_towns, today, values or {}, grids)
     if report.dataset == "towns" and not problems:
         problems = _town_conflicts(frame, db.run(con, "town_names"), report)
     report.rows = len(raw.frame)
@@ -347,7 +348,7 @@ def detect_dataset(headers: list[str], definitions: dict, filename: str) -> str:
         scores["indicators"] = 0
     best = sorted(scores.items(), key=lambda kv: -kv[1])
     if best[0][1] < 2 or best[0][1] == best[1][1]:
-        raise Rejected([Problem(filename, "无法从表头判断这是哪类数据（镇街名单、隐患台账、检查记录或结果指标）。"
+        raise Rejected([Problem(filename, "无法从表头判断这是哪类数据（镇街名单、隐患台账、检查记录、结果指标、网格名单或网格事件）。"
                                           "请在上传时指定数据类型，并把列对应到标准列。",
                                 value="、".join(map(str, headers[:12])))])
     return best[0][0]
@@ -480,7 +481,7 @@ def _looks_like_other(ds, headers, definitions):
 
 
 def _typed(raw: RawTable, ds: Dataset, report: Report, towns: pd.DataFrame, add_towns: bool,
-           today: date, values_map: dict[str, dict[str, str]] | None = None):
+           today: date, values_map: dict[str, dict[str, str]] | None = None, grids: pd.DataFrame | None = None):
     """Parse every mapped column to its type; problems for values that cannot be read."""
     src = raw.frame
     vocab = _vocabularies(values_map or {})
@@ -535,6 +536,17 @@ def _typed(raw: RawTable, ds: Dataset, report: Report, towns: pd.DataFrame, add_
             out["town_code"] = codes
             bad(unknown, header, "镇街不在镇街名单中（代码、名称或别名都对不上）"
                 + ("；请先上传镇街名单" if towns.empty else ""))
+        elif c.kind == "grid":
+            codes, unknown = _resolve_towns(_text(s), grids, "grid_code")  # named by its code or its name
+            out["grid_code"] = codes
+            bad(unknown, header, "网格不在网格名单中（编码、名称都对不上）" + ("；请先上传网格名单" if grids.empty else ""))
+        elif c.kind == "valid":
+            raw_text = _text(s)
+            flags = _by_vocab(raw_text, vocab[c.name])
+            out[c.name] = flags.map({"是": True, "否": False}).astype("boolean")
+            unknown = raw_text.notna().to_numpy() & flags.isna().to_numpy()
+            _note_unknown(report, c.name, raw_text[unknown])
+            bad(unknown, header, "只能填 是/否 或 有效/无效")
         elif c.kind == "date":
             values, b = parse_dates(s)
             out[c.name] = values
@@ -587,7 +599,7 @@ def _vocabularies(values_map: dict[str, dict[str, str]]) -> dict[str, dict[str, 
             for name in ("severity", "escalation", "yes_no")}
     out = {}
     for column, name in (("severity", "severity"), ("escalation", "escalation"),
-                         ("is_rectified", "yes_no"), ("is_closed", "yes_no")):
+                         ("is_rectified", "yes_no"), ("is_closed", "yes_no"), ("valid", "yes_no")):
         table = dict(base[name])
         table.update({normalise_key(k): str(val) for k, val in values_map.get(column, {}).items()
                       if val not in (None, "")})
@@ -618,7 +630,7 @@ def _escalations(s: pd.Series, table: dict[str, str]):
             hit = next((n for w, n in ESCALATIONS.items() if w in v), None)
         level[v] = None if hit is None else int(hit)
     words = text.map(level).astype("object")
-    nums, b = parse_integers(s.where(words.isna(), ""))
+    nums, b = parse_integers(s.astype("object").where(words.isna(), ""))  # an Int64 column takes no ""
     values = nums.where(words.isna(), words.astype("Int64"))
     b = b | (values.notna().to_numpy() & ~values.fillna(0).between(0, 3).to_numpy())
     b = b | (text.notna().to_numpy() & values.isna().to_numpy())
@@ -646,7 +658,7 @@ def _notice_numbers(s: pd.Series):
             except (ValueError, KeyError, TypeError):
                 table[v] = None
     words = text.map(table).astype("object")
-    nums, b = parse_integers(s.where(words.isna(), ""))
+    nums, b = parse_integers(s.astype("object").where(words.isna(), ""))  # an Int64 column takes no ""
     values = nums.where(words.isna(), words.astype("Int64"))
     b = b | (text.notna().to_numpy() & values.isna().to_numpy())
     b = b | (values.notna().to_numpy() & (values.fillna(0) < 0).to_numpy())
@@ -660,7 +672,7 @@ def _integers(s: pd.Series, kind: str):
         level = {v: next((n for w, n in ESCALATIONS.items() if w in v), None)
                  for v in text.dropna().unique() if not v.lstrip("-").isdigit()}
         words = text.map(level).astype("object")
-        nums, b = parse_integers(s.where(words.isna(), ""))
+        nums, b = parse_integers(s.astype("object").where(words.isna(), ""))  # an Int64 column takes no ""
         values = nums.where(words.isna(), words.astype("Int64"))
         b = b | (values.notna().to_numpy() & ~values.fillna(0).between(0, 3).to_numpy())
         b = b | (text.notna().to_numpy() & values.isna().to_numpy())
@@ -668,13 +680,14 @@ def _integers(s: pd.Series, kind: str):
     return parse_integers(s)
 
 
-def _resolve_towns(values: pd.Series, towns: pd.DataFrame):
-    """Town code for each value given as code, name or alias; mask of values that match none."""
+def _resolve_towns(values: pd.Series, towns: pd.DataFrame, code: str = "town_code"):
+    """Town code for each value given as code, name or alias; mask of values that match none.
+    With code="grid_code" the same for grids (queries/grid_lookup.sql)."""
     lookup: dict = {}
     # town_lookup is ordered (code before name before alias, then by code): the first reading wins,
     # the same in every run, should an older store still hold a key that names two towns
-    for key, code in zip(towns["key"].map(normalise_key), towns["town_code"]) if len(towns) else ():
-        lookup.setdefault(key, code)
+    for key, value in zip(towns["key"].map(normalise_key), towns[code]) if len(towns) else ():
+        lookup.setdefault(key, value)
     # a ledger names its ~24 towns millions of times: resolve each distinct spelling once
     positions, uniques = pd.factorize(values, use_na_sentinel=True)
     resolved = np.array([lookup.get(normalise_key(v)) for v in uniques] + [None], dtype=object)
@@ -744,14 +757,14 @@ def _check_rules(out: pd.DataFrame, ds: Dataset, report: Report, today: date) ->
     for c in ds.columns:
         if c.kind == "flag":
             continue
-        name = "town_code" if c.kind == "town" else c.name
+        name = stored_name(c)
         checks = []
         if c.kind == "lon":
             checks.append(pandera.Check.in_range(-180, 180, name="经度应在 -180 到 180 之间"))
         if c.kind == "lat":
             checks.append(pandera.Check.in_range(-90, 90, name="纬度应在 -90 到 90 之间"))
         if c.kind in ("integer", "notice") and c.name in ("population", "grid_count", "points_checked",
-                                                          "hazards_found", "notice_no"):
+                                                          "hazards_found", "notice_no", "households"):
             checks.append(pandera.Check.ge(0, name="不能为负数"))
         if c.name == "area_km2":
             checks.append(pandera.Check.gt(0, name="面积应大于 0"))
@@ -774,6 +787,11 @@ def _check_rules(out: pd.DataFrame, ds: Dataset, report: Report, today: date) ->
             _rule("deadline", lambda f: ~(f["deadline"] < f["found_date"]), "整改期限早于发现日期"),
             _rule("lat", lambda f: f["lat"].isna() == f["lon"].isna(), "经度和纬度要么都填，要么都不填"),
         ]
+    if ds.name == "grid_events":
+        frame_checks += [
+            _rule("closed_date", lambda f: ~(f["closed_date"] < f["reported_date"]), "办结时间早于上报时间"),
+            _rule("deadline", lambda f: ~(f["deadline"] < f["reported_date"]), "办理时限早于上报时间"),
+        ]
     schema = pandera.DataFrameSchema(cols, checks=frame_checks)
     try:
         schema.validate(out, lazy=True)
@@ -792,7 +810,7 @@ _PANDERA_REASON = {"not_nullable": "必填，不能为空", "field_uniqueness": 
 def _from_pandera(fc: pd.DataFrame, out: pd.DataFrame, ds: Dataset, report: Report) -> list[tuple]:
     problems = []
     pos = {ix: i for i, ix in enumerate(out.index)}
-    header_of = {("town_code" if c.kind == "town" else c.name): report.mapping.get(c.name) for c in ds.columns}
+    header_of = {stored_name(c): report.mapping.get(c.name) for c in ds.columns}
     fc = fc.assign(check=fc["check"].astype(str))
     cross = fc["check"].str.contains("|", regex=False)
     # our cross-column rules report every column of a failing row: one problem per row, in the rule's column

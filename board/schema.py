@@ -15,7 +15,7 @@ from board.vocab import ESCALATIONS, SEVERITIES, STATUSES  # noqa: F401  (the in
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text | prose | town | integer | number | date | severity | escalation | notice | flag
+    kind: str  # text | prose | town | grid | integer | number | date | severity | escalation | notice | flag | valid
     label: str  # the Chinese name shown to analysts
     aliases: tuple[str, ...] = ()
     required: bool = False
@@ -67,6 +67,16 @@ _COLUMNS = {
     # file); these are the fixed columns, the indicator columns come from definitions.
     "indicators": ("结果指标（月度）", ("month", "town", "indicator"), [
         ("month", "month", "统计月份", True), ("town", "town", "所属镇街", True)]),
+    # the grid level (issue 14): a grid names its town like the ledger does; an event names its grid
+    "grids": ("网格名单", ("grid_code",), [
+        ("grid_code", "text", "网格编码", True), ("grid_name", "text", "网格名称", True),
+        ("town", "town", "所属镇街", True), ("worker", "text", "网格员"),
+        ("households", "integer", "户数"), ("population", "integer", "人口")]),
+    "grid_events": ("网格事件", ("event_id",), [
+        ("event_id", "text", "事件编号", True), ("grid", "grid", "所属网格", True),
+        ("reported_date", "date", "上报时间", True), ("category", "text", "事件类型"),
+        ("source", "text", "来源"), ("deadline", "date", "办理时限"), ("closed_date", "date", "办结时间"),
+        ("status", "text", "办理状态"), ("valid", "valid", "是否有效"), ("reporter", "text", "上报人")]),
 }
 FLAG_DATES = {"is_rectified": "rectified_date", "is_closed": "closed_date"}  # yes/no column → its date
 
@@ -88,11 +98,20 @@ def _datasets(aliases: dict) -> dict[str, "Dataset"]:
 
 
 DATASETS = _datasets(_load_json(ALIASES_FILE))
-TOWNS, HAZARDS, INSPECTIONS, INDICATORS = (DATASETS[n] for n in _COLUMNS)
+TOWNS, HAZARDS, INSPECTIONS, INDICATORS, GRIDS, GRID_EVENTS = (
+    DATASETS[n] for n in ("towns", "hazards", "inspections", "indicators", "grids", "grid_events"))
+# a reference column is stored as the code it resolves to
+STORED_AS = {"town": "town_code", "grid": "grid_code"}
+
+
+def stored_name(column: Column) -> str:
+    """The column's name in a stored batch: a town or grid reference is stored as its code."""
+    return STORED_AS.get(column.kind, column.name)
 
 
 _ARROW = {
-    "text": pa.string(), "prose": pa.string(), "town": pa.string(), "severity": pa.string(),
+    "text": pa.string(), "prose": pa.string(), "town": pa.string(), "grid": pa.string(), "severity": pa.string(),
+    "valid": pa.bool_(),
     "integer": pa.int64(), "escalation": pa.int64(), "notice": pa.int64(),
     "number": pa.float64(), "lon": pa.float64(), "lat": pa.float64(),
     "date": pa.date32(), "month": pa.date32(),
@@ -105,7 +124,7 @@ def arrow_schema(dataset: str) -> pa.Schema:
         fields = [("month", pa.date32()), ("town_code", pa.string()),
                   ("indicator", pa.string()), ("value", pa.float64())]
     else:
-        fields = [("town_code" if c.kind == "town" else c.name, _ARROW[c.kind])
+        fields = [(stored_name(c), _ARROW[c.kind])
                   for c in DATASETS[dataset].columns if c.kind != "flag"]
     return pa.schema(fields + [("source_row", pa.int64()), ("batch_seq", pa.int64())])
 

@@ -206,7 +206,7 @@ def test_indicators_one_row_per_town_per_month(district):
 
 def test_write_exports_writes_readable_files(tmp_path):
     paths = demo.write_exports(tmp_path / "out", hazard_rows=300)
-    assert set(paths) == {"towns", "hazards", "inspections", "indicators", "boundaries"}
+    assert set(paths) == {"towns", "hazards", "inspections", "indicators", "boundaries", "grids", "grid_events"}
     assert paths["towns"].read_bytes().startswith(b"\xef\xbb\xbf")
     towns = pd.read_csv(paths["towns"], encoding="utf-8-sig", dtype={"镇街代码": str})
     assert len(towns) == 24 and towns["镇街代码"].str.startswith("330212").all()

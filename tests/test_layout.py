@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from board import db, vocab
+from board.schema import DATASETS
 from conftest import ROOT
 
 DRAWING_LIBRARIES = {"streamlit", "plotly", "pydeck", "fpdf", "kaleido"}
@@ -75,7 +76,7 @@ def test_every_page_is_grouped_by_audience():
     assert audiences == ["account", "analysts", "leaders", "screen"]
     routed = set(re.findall(r'(\w+) / "(\w+\.py)"', (ROOT / "app.py").read_text("utf-8")))
     files = {p.relative_to(ROOT / "pages") for p in (ROOT / "pages").glob("*/*.py")}
-    assert len(files) == 12
+    assert len(files) == 13
     # every page file is routed by app.py (leaders / "overview.py" … or PAGES / "screen" / "meeting.py")
     named = {name for _, name in routed} | set(re.findall(r'"(\w+\.py)"', (ROOT / "app.py").read_text("utf-8")))
     assert {f.name for f in files} <= named
@@ -83,7 +84,7 @@ def test_every_page_is_grouped_by_audience():
 
 def test_every_view_and_macro_says_what_it_reads_and_reads_what_it_says():
     names = {name for name, _, _ in db.objects()}
-    sources = names | {f"raw_{d}" for d in ("towns", "hazards", "inspections", "indicators")} | {"vocabulary"}
+    sources = names | {f"raw_{d}" for d in DATASETS} | {"vocabulary"}
     for name, layer, reads in db.objects():
         body = re.sub(r"--[^\n]*", "", db.sql(name))
         parameters = re.search(r"macro \w+\(([^)]*)\)", body)  # a macro's own parameter names are not sources
@@ -93,7 +94,7 @@ def test_every_view_and_macro_says_what_it_reads_and_reads_what_it_says():
 
 
 def test_views_come_after_what_they_read():
-    seen = {f"raw_{d}" for d in ("towns", "hazards", "inspections", "indicators")} | {"vocabulary"}
+    seen = {f"raw_{d}" for d in DATASETS} | {"vocabulary"}
     for name, _, reads in db.objects():
         assert set(reads) <= seen, f"{name} comes before {set(reads) - seen}"
         seen.add(name)

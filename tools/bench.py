@@ -53,11 +53,24 @@ def register(sub) -> None:
     sp.add_argument("--no-peer", action="store_true", help="不运行 pandas 对照")
     sp.add_argument("--reuse", action="store_true",
                     help="工作目录中已有同样行数的数据仓库时，跳过生成和导入，只计时查询（沿用上次的导入数字）")
+    sp.add_argument("--grid-events", type=int, metavar="N",
+                    help="只测网格层：生成 N 条网格事件（CSV），导入并计时网格页查询（对比 pandas 实现）")
     sp.set_defaults(func=cmd_bench)
 
 
 def cmd_bench(args) -> int:
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="board-bench-"))
+    if args.grid_events:
+        from tools import bench_grids
+        try:
+            r = bench_grids.run(args.grid_events, work, runs=args.runs, peer_runs=args.peer_runs,
+                                peer=not args.no_peer)
+        finally:
+            if not args.work:
+                shutil.rmtree(work, ignore_errors=True)
+        print(bench_grids.text(r))
+        print(f"\n结果已写入 {bench_grids.save(r, args.out)}")
+        return 0
     try:
         result = run(args.rows, work, runs=args.runs, peer=not args.no_peer, file_rows=args.file_rows,
                      reuse=args.reuse, peer_runs=args.peer_runs)

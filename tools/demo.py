@@ -181,6 +181,8 @@ def write_exports(out_dir: Path, seed: int = 20221, hazard_rows: int | None = No
         "inspections": out_dir / "inspections.parquet",
         "indicators": out_dir / "indicators.csv",
         "boundaries": out_dir / "boundaries.geojson",
+        "grids": out_dir / "grids.csv",
+        "grid_events": out_dir / "grid_events.parquet",
     }
     # Excel on Chinese Windows only reads UTF-8 CSV correctly with a BOM.
     demo.towns.to_csv(paths["towns"], index=False, encoding="utf-8-sig")
@@ -188,6 +190,11 @@ def write_exports(out_dir: Path, seed: int = 20221, hazard_rows: int | None = No
     demo.inspections.to_parquet(paths["inspections"], index=False)
     demo.indicators.to_csv(paths["indicators"], index=False, encoding="utf-8")
     paths["boundaries"].write_text(json.dumps(demo.boundaries, ensure_ascii=False), encoding="utf-8")
+    from tools import demo_grids  # the grid level (issue 14); it reads this module's names
+
+    grids = demo_grids.grids_frame(demo.towns, seed)
+    grids.to_csv(paths["grids"], index=False, encoding="utf-8-sig")
+    demo_grids.events_frame(grids, seed).to_parquet(paths["grid_events"], index=False)
     return paths
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from board.ingest import ingest_path
 from board.store import Store, demo_path
 
-ORDER = ("towns", "hazards", "inspections", "indicators")
+ORDER = ("towns", "hazards", "inspections", "indicators", "grids", "grid_events")
 BUILT = date(2026, 11, 1)  # the demo's own "today", so that rebuilding never depends on the clock
 
 
@@ -22,7 +22,7 @@ def ensure(path: Path | None = None, *, rows: int | None = None, rebuild: bool =
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.parent / f".{path.name}.build.lock", "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if (path / "manifest.json").exists() and not rebuild:
+        if (path / "manifest.json").exists() and not rebuild and _complete(path):
             return path
         staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
         try:
@@ -33,6 +33,12 @@ def ensure(path: Path | None = None, *, rows: int | None = None, rebuild: bool =
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return path
+
+
+def _complete(path: Path) -> bool:
+    """Whether a built demo store has every dataset (one built before the grid level is rebuilt)."""
+    state = Store(path).state()
+    return all(state.files(dataset) for dataset in ORDER)
 
 
 def build(target: Path, rows: int | None = None) -> None:

@@ -311,3 +311,65 @@ def coverage_visits(period: metrics.Period) -> pd.DataFrame:
 def inspector_types(period: metrics.Period) -> list[str]:
     """The inspector types that visited in the period (figures.inspector_types)."""
     return figures.inspector_types(coverage_visits(period))
+
+
+# -- the grid level (issue 14) -------------------------------------------------------------
+# The counts come from queries/grid_metrics.sql, cached per store version; board/grids.py rates them.
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _grid_as_of(root: str, seq: int) -> date | None:
+    from board import grids
+    return grids.default_as_of(_connection(root, seq))
+
+
+def grid_as_of() -> date | None:
+    """The grid events' own now: the latest reported or closed date."""
+    return _grid_as_of(*_key(state()))
+
+
+def grid_counts(period: metrics.Period, as_of_: date) -> pd.DataFrame:
+    """One row per grid, town and the district: the grid metrics of the period as of the date."""
+    return query("grid_metrics", start=period.start, end=period.end, as_of=as_of_)
+
+
+def grid_rule() -> dict:
+    """The star rule in force (definitions' grid_stars)."""
+    from board import grids
+    return grids.star_rule(definitions())
+
+
+def grid_view(period: metrics.Period) -> dict | None:
+    """The grid level for the period as of the grid events' now (board.grids.view); None without events."""
+    from board import grids
+    at = grid_as_of()
+    return None if at is None else grids.view(grid_counts, period, at, grid_rule())
+
+
+def grid_history(grid_code: str, month: metrics.Period, n: int = 12) -> pd.DataFrame:
+    """A grid's (its worker's) stars over the n months ending with `month`, each seen at the same age."""
+    from board import grids
+    return grids.history(grid_counts, grid_code, month, grid_as_of(), grid_rule(), n)
+
+
+def grid_town_stars(view: dict) -> pd.DataFrame:
+    """Per town, how many grids hold one to five stars (board.grids.town_stars)."""
+    from board import grids
+    return grids.town_stars(view["grids"], view["towns"])
+
+
+def grids_moved(view: dict, **by) -> pd.DataFrame:
+    """The grids whose stars fell (fell_by=2) or rose (rose_by=2) by at least that many (board.grids.moved)."""
+    from board import grids
+    return grids.moved(view["grids"], **by)
+
+
+def grid_league(view: dict, town_code: str) -> pd.DataFrame:
+    """A town's grids, best first, ties sharing a rank (board.grids.town_league)."""
+    from board import grids
+    return grids.town_league(view["grids"], town_code)
+
+
+def grid_rule_lines() -> list[str]:
+    from board import grids
+    return grids.rule_lines(grid_rule())

@@ -21,6 +21,7 @@ st.session_state["town"] = code
 st.query_params["town"] = code
 
 row = towns[towns["town_code"] == code].iloc[0]
+st.page_link("pages/leaders/grids.py", label=t("查看本镇街网格（星级、升降星）→"), query_params={"town": code})
 cols = st.columns(6)
 cols[0].metric(t("平安指数"), number(row["score"]))
 cols[1].metric(t("排名"), "—" if str(row["rank"]) == "<NA>" else f"{int(row['rank'])} / {len(towns)}",

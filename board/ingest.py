@@ -560,7 +560,7 @@ def _escalations(s: pd.Series, table: dict[str, str]):
             hit = next((n for w, n in ESCALATIONS.items() if w in v), None)
         level[v] = None if hit is None else int(hit)
     words = text.map(level).astype("object")
-    nums, b = parse_integers(s.where(words.isna(), ""))
+    nums, b = parse_integers(s.where(words.isna(), None))
     values = nums.where(words.isna(), words.astype("Int64"))
     b = b | (values.notna().to_numpy() & ~values.fillna(0).between(0, 3).to_numpy())
     b = b | (text.notna().to_numpy() & values.isna().to_numpy())
@@ -588,7 +588,7 @@ def _notice_numbers(s: pd.Series):
             except (ValueError, KeyError, TypeError):
                 table[v] = None
     words = text.map(table).astype("object")
-    nums, b = parse_integers(s.where(words.isna(), ""))
+    nums, b = parse_integers(s.where(words.isna(), None))
     values = nums.where(words.isna(), words.astype("Int64"))
     b = b | (text.notna().to_numpy() & values.isna().to_numpy())
     b = b | (values.notna().to_numpy() & (values.fillna(0) < 0).to_numpy())
@@ -596,17 +596,6 @@ def _notice_numbers(s: pd.Series):
 
 
 def _integers(s: pd.Series, kind: str):
-    if kind == "escalation":
-        text = _text(s)
-        # "2 警示", "警示" or "2": a level named in words wins; decided once per distinct value
-        level = {v: next((n for w, n in ESCALATIONS.items() if w in v), None)
-                 for v in text.dropna().unique() if not v.lstrip("-").isdigit()}
-        words = text.map(level).astype("object")
-        nums, b = parse_integers(s.where(words.isna(), ""))
-        values = nums.where(words.isna(), words.astype("Int64"))
-        b = b | (values.notna().to_numpy() & ~values.fillna(0).between(0, 3).to_numpy())
-        b = b | (text.notna().to_numpy() & values.isna().to_numpy())
-        return values.astype("Int64"), b
     return parse_integers(s)
 
 

@@ -26,7 +26,7 @@ from board.errors import Problem, Rejected
 from board.parse import (normalise_key, normalise_text, parse_dates, parse_integers,
                          parse_month, parse_numbers)
 from board.readers import RawTable, read_table
-from board.schema import (DATASETS, ESCALATIONS, FLAG_DATES, SEVERITIES, Dataset, arrow_schema, header_key,
+from board.schema import (DATASETS, ESCALATIONS, FLAG_DATES, Dataset, arrow_schema, header_key,
                           vocabulary)
 from board.store import Duplicate, Store
 

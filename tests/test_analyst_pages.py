@@ -392,3 +392,19 @@ def test_unknown_values_get_a_value_mapping_that_is_remembered(store):
     assert [e["values"] for e in saved.values()] == [{"severity": {"特别重大": "重大"}}]
     con = db.connect(store.state())
     assert con.execute("select severity from hazards where hazard_id = 'H2'").fetchone()[0] == "重大"
+
+
+def test_the_sheet_read_is_named_and_another_can_be_picked(store):
+    from test_real_exports import grouped_workbook
+
+    data = grouped_workbook()
+    at = upload(app("upload"), ("台账.xlsx", data))
+    key = key_of(data)
+    box = at.selectbox(key=f"sheet_{key}")
+    assert box.options == ["填表说明", "隐患台账"] and box.value == "隐患台账"
+    assert at.selectbox(key=f"dataset_{key}").value == "hazards"          # detected from the grouped header
+    assert at.selectbox(key=f"map_{key}_hazards_rectified_date").value == "整改完成时间"
+    box.set_value("填表说明").run()
+    assert not at.exception
+    assert at.selectbox(key=f"map_{key}_hazards_hazard_id").options == ["（不使用）", "填表说明"]
+    assert any("缺少必填列" in r for r in report_reasons(at))               # a cover sheet is no ledger

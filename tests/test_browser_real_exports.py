@@ -7,7 +7,7 @@ import pytest
 from board import auth
 from board.ingest import ingest
 from board.store import Store, set_aside_rows
-from browser import browser, open_page, screenshot, serve_process, wait_idle
+from browser import browser, screenshot, serve_process, wait_idle
 from test_browser_analyst import PASSWORD, go, login
 from test_ingest import TOWNS_CSV
 from test_real_exports import REAL, stray_cell_workbook, zip_bomb_workbook

@@ -22,7 +22,6 @@ import io
 import json
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -37,7 +36,6 @@ import xlwt
 
 from board import db
 from board.errors import Rejected
-from board.ingest import ingest
 from board.readers import read_table
 from board.schema import DATASETS
 from board.store import Store, set_aside_rows

@@ -27,7 +27,7 @@ from board.errors import Problem, Rejected
 from board.parse import (normalise_key, normalise_text, parse_dates, parse_integers,
                          parse_month, parse_numbers)
 from board.readers import RawTable, read_table
-from board.schema import (DATASETS, ESCALATIONS, FLAG_DATES, SEVERITIES, Dataset, arrow_schema, header_key,
+from board.schema import (DATASETS, ESCALATIONS, FLAG_DATES, Dataset, arrow_schema, header_key,
                           stored_name, vocabulary)
 from board.store import Duplicate, Store
 
@@ -630,7 +630,7 @@ def _escalations(s: pd.Series, table: dict[str, str]):
             hit = next((n for w, n in ESCALATIONS.items() if w in v), None)
         level[v] = None if hit is None else int(hit)
     words = text.map(level).astype("object")
-    nums, b = parse_integers(s.astype("object").where(words.isna(), ""))  # an Int64 column takes no ""
+    nums, b = parse_integers(s.where(words.isna(), None))
     values = nums.where(words.isna(), words.astype("Int64"))
     b = b | (values.notna().to_numpy() & ~values.fillna(0).between(0, 3).to_numpy())
     b = b | (text.notna().to_numpy() & values.isna().to_numpy())
@@ -658,7 +658,7 @@ def _notice_numbers(s: pd.Series):
             except (ValueError, KeyError, TypeError):
                 table[v] = None
     words = text.map(table).astype("object")
-    nums, b = parse_integers(s.astype("object").where(words.isna(), ""))  # an Int64 column takes no ""
+    nums, b = parse_integers(s.where(words.isna(), None))
     values = nums.where(words.isna(), words.astype("Int64"))
     b = b | (text.notna().to_numpy() & values.isna().to_numpy())
     b = b | (values.notna().to_numpy() & (values.fillna(0) < 0).to_numpy())
@@ -666,17 +666,6 @@ def _notice_numbers(s: pd.Series):
 
 
 def _integers(s: pd.Series, kind: str):
-    if kind == "escalation":
-        text = _text(s)
-        # "2 警示", "警示" or "2": a level named in words wins; decided once per distinct value
-        level = {v: next((n for w, n in ESCALATIONS.items() if w in v), None)
-                 for v in text.dropna().unique() if not v.lstrip("-").isdigit()}
-        words = text.map(level).astype("object")
-        nums, b = parse_integers(s.astype("object").where(words.isna(), ""))  # an Int64 column takes no ""
-        values = nums.where(words.isna(), words.astype("Int64"))
-        b = b | (values.notna().to_numpy() & ~values.fillna(0).between(0, 3).to_numpy())
-        b = b | (text.notna().to_numpy() & values.isna().to_numpy())
-        return values.astype("Int64"), b
     return parse_integers(s)
 
 

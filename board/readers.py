@@ -501,6 +501,10 @@ def _read_excel_guarded(data: bytes, filename: str, hints: set[str], sheet: str 
         # calamine builds the whole used range in memory (a stray cell at XFD1048576 asks for 512 GB);
         # openpyxl's streaming parser reads only the cells that are there
         outcome = _in_child(data, filename, hints, sheet, "sparse")
+        generic = outcome[0] == "rejected" and all(p.reason == _excel_failure(data) for p in outcome[1])
+        if outcome[0] == "broken" or generic:
+            # the XML parser fails with its own error when the memory limit hits it: still the memory limit
+            outcome = ("died", None)
     kind, value = outcome
     if kind == "ok":
         return value

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from board import auth, mappings
+from board import auth, db, mappings
 from board.ingest import ingest
 from board.store import Store, set_aside_rows
 from test_ingest import GOOD, HEADER, TOWNS_CSV, csv as ledger_csv, xlsx_bytes
@@ -383,3 +383,44 @@ def test_batches_page_shows_and_downloads_the_rows_set_aside(store):
     aside = set_aside_rows(store, store.batch(r.batch_id))              # what that button serves
     assert aside["Excel行号"].tolist() == [3] and "镇街不在镇街名单中" in aside["原因"][0]
     assert aside["隐患编号"].tolist() == ["H2"]
+
+
+def test_a_suggested_header_is_preselected_for_the_analyst_to_confirm(store):
+    data = ledger_csv(*GOOD, header=HEADER.replace("整改期限", "要求整改时限"))
+    at = upload(app("upload"), ("台账.csv", data))
+    key = key_of(data)
+    box = at.selectbox(key=f"map_{key}_hazards_deadline")
+    assert box.value == "要求整改时限" and "建议，请确认" in box.label
+    assert [s.value for s in at.success] == ["校验通过（尚未写入）"]
+
+
+def test_unknown_values_get_a_value_mapping_that_is_remembered(store):
+    data = ledger_csv(GOOD[0], GOOD[1].replace("较大", "特别重大"), GOOD[2])
+    at = upload(app("upload"), ("台账.csv", data))
+    key = key_of(data)
+    assert any("隐患等级只能是" in r for r in report_reasons(at))
+    box = at.selectbox(key=f"value_{key}_severity_0")
+    assert box.label == "隐患等级：特别重大" and box.value == ""
+    box.set_value("重大").run()
+    assert [s.value for s in at.success] == ["校验通过（尚未写入）"]
+    confirm(at, data)
+    saved = json.loads((store.path / "mappings.json").read_text("utf-8"))
+    assert [e["values"] for e in saved.values()] == [{"severity": {"特别重大": "重大"}}]
+    con = db.connect(store.state())
+    assert con.execute("select severity from hazards where hazard_id = 'H2'").fetchone()[0] == "重大"
+
+
+def test_the_sheet_read_is_named_and_another_can_be_picked(store):
+    from test_real_exports import grouped_workbook
+
+    data = grouped_workbook()
+    at = upload(app("upload"), ("台账.xlsx", data))
+    key = key_of(data)
+    box = at.selectbox(key=f"sheet_{key}")
+    assert box.options == ["填表说明", "隐患台账"] and box.value == "隐患台账"
+    assert at.selectbox(key=f"dataset_{key}").value == "hazards"          # detected from the grouped header
+    assert at.selectbox(key=f"map_{key}_hazards_rectified_date").value == "整改完成时间"
+    box.set_value("填表说明").run()
+    assert not at.exception
+    assert at.selectbox(key=f"map_{key}_hazards_hazard_id").options == ["（不使用）", "填表说明"]
+    assert any("缺少必填列" in r for r in report_reasons(at))               # a cover sheet is no ledger

@@ -22,7 +22,6 @@ import io
 import json
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -37,7 +36,6 @@ import xlwt
 
 from board import db
 from board.errors import Rejected
-from board.ingest import ingest
 from board.readers import read_table
 from board.schema import DATASETS
 from board.store import Store, set_aside_rows
@@ -553,3 +551,38 @@ def test_sigkill_during_a_partial_commit_leaves_old_or_new(tmp_path):
                    if p.is_file() and p.relative_to(store).parts[0] in ("archive", "batches")}
         assert on_disk <= named and not list(store.rglob(".*.tmp"))
     assert "old" in outcomes
+
+
+def test_date_times_count_as_their_date():
+    from board.parse import parse_dates
+
+    values, bad = parse_dates(pd.Series(["2024-10-05 14:23:11", "2024/10/5 16:30", "2024-10-05T08:00:00",
+                                         "2024年10月5日 9时30分"]))
+    assert not bad.any() and set(values.dt.strftime("%Y-%m-%d")) == {"2024-10-05"}
+    values, bad = parse_dates(pd.Series([D(2024, 10, 5, 23, 59, 59)]))
+    assert values.iloc[0] == pd.Timestamp("2024-10-05") and not bad.any()
+
+
+@pytest.mark.parametrize("written,level", [("一次提醒", 1), ("二次警示", 2), ("约谈", 2), ("三次执法", 3),
+                                           ("移送执法", 3), ("2 警示", 2), ("0", 0)])
+def test_escalation_spellings(written, level):
+    from board.ingest import _escalations, _vocabularies
+
+    values, bad = _escalations(pd.Series([written]), _vocabularies({})["escalation"])
+    assert not bad.any() and values.iloc[0] == level
+
+
+@pytest.mark.parametrize("written,number", [("12", 12), ("第12期", 12), ("12期", 12), ("第十二期", 12),
+                                            ("第一百零三期", 103), ("2024年第3期", 3)])
+def test_notice_number_spellings(written, number):
+    from board.ingest import _notice_numbers
+
+    values, bad = _notice_numbers(pd.Series([written]))
+    assert not bad.any() and values.iloc[0] == number
+
+
+def test_a_notice_number_that_is_not_one_is_a_problem():
+    from board.ingest import _notice_numbers
+
+    _, bad = _notice_numbers(pd.Series(["第几期", "十二月"]))
+    assert bad.tolist() == [True, True]

@@ -67,7 +67,11 @@ def first_per_reason(problems) -> tuple[list, int]:
 
 
 def show_problems(name: str, key: str, problems, report=None, heading: str | None = None) -> None:
-    st.error(heading or (t("未通过校验，数据仓库未做任何改动。请按下表修改文件后重新上传。") + f"（{len(problems)}）"))
+    whole = [p for p in problems if p.row is None]
+    if whole and len(whole) == len(problems):  # the file as a whole: say why in words too, not only in the table
+        st.error(t("未通过校验，数据仓库未做任何改动。") + "\n\n" + "\n\n".join(f"- {p.reason}" for p in whole[:10]))
+    else:
+        st.error(heading or (t("未通过校验，数据仓库未做任何改动。请按下表修改文件后重新上传。") + f"（{len(problems)}）"))
     if report is not None and report.problems:
         st.dataframe(summary_frame(report), hide_index=True, width="stretch")
     shown, more = first_per_reason(problems)

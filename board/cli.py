@@ -69,6 +69,13 @@ def parser() -> argparse.ArgumentParser:
     store_arg(sp)
     sp.set_defaults(func=cmd_rollback)
 
+    sp = sub.add_parser("build", help="为当前版本预先计算派生表（去重后的台账、复发、月度汇总）")
+    sp.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
+                    help="duckdb（默认，本机内嵌）或 spark（pyspark，见 requirements-spark.txt）")
+    sp.add_argument("--master", help="Spark master URL（默认 local[2]）")
+    store_arg(sp)
+    sp.set_defaults(func=cmd_build)
+
     # report (render/report.py), bench (tools/bench.py) and user (board/auth.py) add their own
     # arguments through a register(subparsers) function in their modules.
     for module in ("render.report", "tools.bench", "board.auth"):
@@ -125,7 +132,7 @@ def cmd_metrics(args) -> int:
             raise ValueError(f"没有批次 {args.batch}")
         at = b.seq
     state = store.state(at)
-    con = db.connect(state)
+    con = db.connect(state, materialise=db.built(state) is not None)  # what `build` built, when it has
     result = metrics.board_metrics(con, period, args.as_of, defs.load(store, state))
     if state.is_demo:
         result["demo"] = True
@@ -133,6 +140,23 @@ def cmd_metrics(args) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
         print(_metrics_text(result))
+    return 0
+
+
+def cmd_build(args) -> int:
+    import time
+
+    state = read_store(args.store).state()
+    if state.empty:
+        raise ValueError("仓库中还没有数据，无需构建")
+    t = time.perf_counter()
+    if args.engine == "spark":
+        from board import spark
+        built = spark.build(state, master=args.master)
+    else:
+        db.connect(state, materialise=True).close()
+        built = db.built(state)
+    print(f"版本 {state.seq}：{built}（{time.perf_counter() - t:.1f} 秒）")
     return 0
 
 

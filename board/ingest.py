@@ -560,7 +560,8 @@ def _escalations(s: pd.Series, table: dict[str, str]):
             hit = next((n for w, n in ESCALATIONS.items() if w in v), None)
         level[v] = None if hit is None else int(hit)
     words = text.map(level).astype("object")
-    nums, b = parse_integers(s.where(words.isna(), ""))
+    # a typed column (the demo's Parquet/xlsx Int64) cannot take "" in place: blank it as objects
+    nums, b = parse_integers(s.astype("object").where(words.isna(), ""))
     values = nums.where(words.isna(), words.astype("Int64"))
     b = b | (values.notna().to_numpy() & ~values.fillna(0).between(0, 3).to_numpy())
     b = b | (text.notna().to_numpy() & values.isna().to_numpy())
@@ -588,7 +589,8 @@ def _notice_numbers(s: pd.Series):
             except (ValueError, KeyError, TypeError):
                 table[v] = None
     words = text.map(table).astype("object")
-    nums, b = parse_integers(s.where(words.isna(), ""))
+    # a typed column (the demo's Parquet/xlsx Int64) cannot take "" in place: blank it as objects
+    nums, b = parse_integers(s.astype("object").where(words.isna(), ""))
     values = nums.where(words.isna(), words.astype("Int64"))
     b = b | (text.notna().to_numpy() & values.isna().to_numpy())
     b = b | (values.notna().to_numpy() & (values.fillna(0) < 0).to_numpy())
@@ -602,7 +604,8 @@ def _integers(s: pd.Series, kind: str):
         level = {v: next((n for w, n in ESCALATIONS.items() if w in v), None)
                  for v in text.dropna().unique() if not v.lstrip("-").isdigit()}
         words = text.map(level).astype("object")
-        nums, b = parse_integers(s.where(words.isna(), ""))
+        # a typed column (the demo's Parquet/xlsx Int64) cannot take "" in place: blank it as objects
+        nums, b = parse_integers(s.astype("object").where(words.isna(), ""))
         values = nums.where(words.isna(), words.astype("Int64"))
         b = b | (values.notna().to_numpy() & ~values.fillna(0).between(0, 3).to_numpy())
         b = b | (text.notna().to_numpy() & values.isna().to_numpy())

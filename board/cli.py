@@ -152,7 +152,10 @@ def cmd_build(args) -> int:
     t = time.perf_counter()
     if args.engine == "spark":
         from board import spark
-        built = spark.build(state, master=args.master)
+        try:
+            built = spark.build(state, master=args.master)
+        except ImportError as e:
+            raise ValueError(f"Spark 引擎需要 pyspark（requirements-spark.txt，make test 会安装到 .venv/spark）：{e}")
     else:
         db.connect(state, materialise=True).close()
         built = db.built(state)

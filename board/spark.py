@@ -13,6 +13,7 @@ import graphlib
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 from functools import lru_cache
@@ -23,6 +24,16 @@ import pyarrow as pa
 from board import db, vocab
 from board.schema import DATASETS, arrow_schema
 from board.store import State
+
+# `make test` installs requirements-spark.txt here, beside the venv's own packages rather than among them:
+# pandera imports pyspark.pandas whenever pyspark is importable (about a second on every process start, and
+# pyspark.pandas patches pandas), so only this module, which needs them, puts them on its path.
+SPARK_LIB = Path(sys.prefix) / "spark"
+
+
+def _spark_lib() -> None:
+    if SPARK_LIB.is_dir() and str(SPARK_LIB) not in sys.path:
+        sys.path.append(str(SPARK_LIB))
 
 # DuckDB syntax sqlglot passes through (or turns into something else) without an error
 NOT_PORTABLE = re.compile(r"\b(asof\s+join|macro|list_contains|regexp_split_to_array|len\s*\(|list_\w+\s*\(|"
@@ -38,6 +49,7 @@ def session(master: str | None = None, memory: str = "1g", partitions: int = 8):
     """A Spark session: local[2] unless a master URL is given; offline and quiet (no UI, no packages)."""
     import warnings
 
+    _spark_lib()
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # never look up or bind another interface
@@ -105,6 +117,7 @@ def spark_sql(name: str) -> str:
 
 def transpile(duckdb_sql: str) -> str:
     """DuckDB SQL → Spark SQL by sqlglot, stars expanded against the DuckDB schema; refuses what does not port."""
+    _spark_lib()
     import sqlglot
     from sqlglot.optimizer.qualify import qualify
 

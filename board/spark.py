@@ -45,8 +45,9 @@ class NotPortable(ValueError):
     """A DuckDB file that needs a `.spark.sql` variant beside it."""
 
 
-def session(master: str | None = None, memory: str = "1g", partitions: int = 8):
-    """A Spark session: local[2] unless a master URL is given; offline and quiet (no UI, no packages)."""
+def session(master: str | None = None, memory: str | None = None, partitions: int = 8):
+    """A Spark session: local[2] unless a master URL is given; offline and quiet (no UI, no packages).
+    The driver's memory: `memory`, else BOARD_SPARK_MEMORY, else 1g (local mode runs in the driver)."""
     import warnings
 
     _spark_lib()
@@ -58,7 +59,7 @@ def session(master: str | None = None, memory: str = "1g", partitions: int = 8):
                .master(master or os.environ.get("BOARD_SPARK_MASTER") or "local[2]")
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")
-               .config("spark.driver.memory", memory)
+               .config("spark.driver.memory", memory or os.environ.get("BOARD_SPARK_MEMORY") or "1g")
                .config("spark.driver.host", "127.0.0.1")
                .config("spark.driver.bindAddress", "127.0.0.1")
                .config("spark.sql.shuffle.partitions", str(partitions))

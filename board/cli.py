@@ -73,6 +73,8 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
                     help="duckdb（默认，本机内嵌）或 spark（pyspark，见 requirements-spark.txt）")
     sp.add_argument("--master", help="Spark master URL（默认 local[2]）")
+    sp.add_argument("--store-url", help="集群可读的仓库根目录（hdfs:// 或 s3a://，含 batches/ 的副本）")
+    sp.add_argument("--out", help="集群可写的输出目录；完成后复制到应用服务器的缓存目录")
     store_arg(sp)
     sp.set_defaults(func=cmd_build)
 
@@ -153,7 +155,9 @@ def cmd_build(args) -> int:
     if args.engine == "spark":
         from board import spark
         try:
-            built = spark.build(state, master=args.master)
+            built = spark.build(state, master=args.master, store_url=args.store_url, out=args.out)
+            if args.out:
+                print(f"请把 {args.out} 复制为应用服务器上的 {db.spark_tables(state)}")
         except ImportError as e:
             raise ValueError(f"Spark 引擎需要 pyspark（requirements-spark.txt，make test 会安装到 .venv/spark）：{e}")
     else:

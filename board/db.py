@@ -197,7 +197,9 @@ def _cache(state: State) -> Path | None:
     tmp = folder / f".v{state.seq:06d}-{tag}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        build = duckdb.connect(str(tmp), config=CONFIG)
+        # BOARD_DUCKDB_BUILD_MEMORY caps the build (DuckDB spills past it); unset, DuckDB takes 80% of RAM
+        cap = os.environ.get("BOARD_DUCKDB_BUILD_MEMORY", "").strip()
+        build = duckdb.connect(str(tmp), config=dict(CONFIG, **({"memory_limit": cap} if cap else {})))
         try:
             _raw_views(build, state)
             _bind_vocabulary(build)

@@ -142,11 +142,12 @@ def _ddl(schema: pa.Schema) -> str:
     return ", ".join(f"`{f.name}` {_SPARK_TYPES[f.type]}" for f in schema)
 
 
-def _raw_views(spark, state: State) -> None:
-    """raw_<dataset> over the state's Parquet batches, with the store's schema (empty when none)."""
+def _raw_views(spark, state: State, store_url: str | None = None) -> None:
+    """raw_<dataset> over the state's Parquet batches (under store_url when given), with the store's schema."""
     for name in DATASETS:
         ddl = _ddl(arrow_schema(name))
-        files = [str(f) for f in state.files(name)]
+        files = ([f"{store_url.rstrip('/')}/{b.parquet}" for b in state.batches if b.dataset == name] if store_url
+                 else [str(f) for f in state.files(name)])
         df = spark.read.schema(ddl).parquet(*files) if files else spark.createDataFrame([], ddl)
         df.createOrReplaceTempView(f"raw_{name}")
 
@@ -160,41 +161,55 @@ def _vocabulary(spark) -> None:
     spark.createDataFrame([tuple(words.values())], ddl).createOrReplaceTempView("vocabulary")
 
 
-def build(state: State, *, master: str | None = None, spark=None) -> Path:
+def build(state: State, *, master: str | None = None, spark=None, store_url: str | None = None,
+          out: str | None = None) -> Path | str:
     """Compute the version's materialised tables on Spark and publish them (folder rename) where db.connect
-    looks for them; returns that folder. Rebuilds nothing that is already there."""
+    looks for them; returns that folder. Rebuilds nothing that is already there.
+
+    On a cluster the executors cannot read the app server's disk: store_url is the store's root as they see it
+    (hdfs:///board/store, s3a://bucket/store: a copy of its batches/ folder), and out a folder on that storage
+    to write the tables to; copy it to db.spark_tables(state) on the app server afterwards.
+    """
     if state.empty:
         raise ValueError("仓库中还没有数据，无需构建")
     target = db.spark_tables(state)
-    if target.is_dir():
+    if out is None and target.is_dir():
         return target
     spark = spark or session(master)
+    if out is not None:
+        _compute(spark, state, out.rstrip("/"), store_url)
+        return out
     folder = target.parent
     folder.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder))
     try:
-        _raw_views(spark, state)
-        _vocabulary(spark)
-        for name, _ in needed():
-            spark.sql(spark_sql(name)).createOrReplaceTempView(name)
-            if name in db.MATERIALISED:
-                df = spark.table(name)
-                if name == "hazards":
-                    # sorted by found_date as db._materialised_sql sorts DuckDB's: a period's cohort then lies
-                    # in a few row groups that DuckDB's Parquet reader finds from their statistics
-                    df = df.orderBy("found_date", "town_code")
-                df.write.parquet(str(tmp / name))
-                # later views read what was written, not the plan again (the dedupe runs once)
-                spark.read.parquet(str(tmp / name)).createOrReplaceTempView(name)
+        _compute(spark, state, str(tmp), store_url)
         for f in tmp.rglob("*"):
             if f.name.startswith((".", "_")) and f.is_file():
                 f.unlink()  # Spark's _SUCCESS and .crc files: the rename below is the commit
+        tmp.chmod(0o755)  # mkdtemp's 0700: readable like the DuckDB cache files beside it
         os.replace(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _prune(folder, keep=target)
     return target
+
+
+def _compute(spark, state: State, out: str, store_url: str | None) -> None:
+    _raw_views(spark, state, store_url)
+    _vocabulary(spark)
+    for name, _ in needed():
+        spark.sql(spark_sql(name)).createOrReplaceTempView(name)
+        if name in db.MATERIALISED:
+            df = spark.table(name)
+            if name == "hazards":
+                # sorted by found_date as db._materialised_sql sorts DuckDB's: a period's cohort then lies
+                # in a few row groups that DuckDB's Parquet reader finds from their statistics
+                df = df.orderBy("found_date", "town_code")
+            df.write.parquet(f"{out}/{name}")
+            # later views read what was written, not the plan again (the dedupe runs once)
+            spark.read.parquet(f"{out}/{name}").createOrReplaceTempView(name)
 
 
 def _prune(folder: Path, keep: Path) -> None:

@@ -3,6 +3,7 @@ figures from either build: on the hand-counted ledger and on every month of the 
 
 import io
 import json
+import shutil
 from contextlib import redirect_stdout
 
 import pytest
@@ -39,11 +40,18 @@ def reads_spark(con) -> bool:
     return con.execute("select count(*) from duckdb_views() where schema_name = 'cache'").fetchone()[0] > 0
 
 
-def both_builds(state, spark):
-    """(DuckDB-built connection, Spark-built connection) of one store version."""
+def both_builds(state, spark, cluster_folder=None):
+    """(DuckDB-built connection, Spark-built connection) of one store version. With cluster_folder, Spark reads
+    the batches by URL and writes to that folder, as on a cluster, and the folder is copied to the app's cache."""
     duck = db.connect(state, materialise=True)  # no Spark build yet: DuckDB builds its cache file
     assert not reads_spark(duck)
-    board_spark.build(state, spark=spark)
+    if cluster_folder:
+        out = board_spark.build(state, spark=spark, store_url=f"file://{state.root}",
+                                out=f"file://{cluster_folder}")
+        assert out == f"file://{cluster_folder}" and not db.spark_tables(state).exists()
+        shutil.copytree(cluster_folder, db.spark_tables(state))
+    else:
+        board_spark.build(state, spark=spark)
     built = db.connect(state, materialise=True)
     assert reads_spark(built)
     return duck, built
@@ -69,7 +77,7 @@ INDICATORS = [
 ]
 
 
-def test_hand_counted_ledger_builds_the_same_rows_on_both_engines(store, cache, spark):
+def test_hand_counted_ledger_builds_the_same_rows_on_both_engines(store, cache, spark, tmp_path):
     commit(store, "towns", TOWNS)
     commit(store, "hazards", HAZARDS)
     commit(store, "inspections", INSPECTIONS)
@@ -78,7 +86,7 @@ def test_hand_counted_ledger_builds_the_same_rows_on_both_engines(store, cache, 
     commit(store, "indicators", INDICATORS)
     commit(store, "indicators", [dict(INDICATORS[1], value=2.0)], name="indicators-2.csv")
     state = store.state()
-    duck, built = both_builds(state, spark)
+    duck, built = both_builds(state, spark, cluster_folder=tmp_path / "cluster-out")
 
     a, b = derived(duck), derived(built)
     assert a == b

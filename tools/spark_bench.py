@@ -188,7 +188,8 @@ def run(rows: int, work: Path, *, reuse: bool, runs: int, spark_memory: str, per
 
     store_path = work / "store"
     result = {"rows": rows, "machine": machine(), "load_before": os.getloadavg()}
-    env = dict(os.environ, BOARD_CACHE=str(work / "cache"), BOARD_SPARK_MEMORY=spark_memory)
+    env = dict(os.environ, BOARD_CACHE=str(work / "cache"), BOARD_SPARK_MEMORY=spark_memory,
+               BOARD_DUCKDB_BUILD_MEMORY=os.environ.get("BOARD_DUCKDB_BUILD_MEMORY", ""))
     if not (reuse and (store_path / "manifest.json").exists()):
         shutil.rmtree(store_path, ignore_errors=True)
         code = f"from pathlib import Path; from tools.spark_bench import generate; print(generate(Path({str(store_path)!r}), {rows}, {per_district}))"

@@ -53,16 +53,23 @@ def session(master: str | None = None, memory: str | None = None, partitions: in
     _spark_lib()
     from pyspark.sql import SparkSession
 
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # never look up or bind another interface
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
-    builder = (SparkSession.builder.appName("pingan-board-build")
-               .master(master or os.environ.get("BOARD_SPARK_MASTER") or "local[2]")
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ  # under spark-submit: its master and resources
+    master = master or os.environ.get("BOARD_SPARK_MASTER") or (None if submitted else "local[2]")
+    builder = SparkSession.builder.appName("pingan-board-build")
+    if master:
+        builder = builder.master(master)
+    if master and master.startswith("local"):
+        # local mode: everything in this process's JVM, bound to 127.0.0.1, nothing looked up or served
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        builder = (builder
+                   .config("spark.driver.memory", memory or os.environ.get("BOARD_SPARK_MEMORY") or "1g")
+                   .config("spark.driver.host", "127.0.0.1")
+                   .config("spark.driver.bindAddress", "127.0.0.1")
+                   .config("spark.sql.shuffle.partitions", str(partitions)))
+    builder = (builder
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")
-               .config("spark.driver.memory", memory or os.environ.get("BOARD_SPARK_MEMORY") or "1g")
-               .config("spark.driver.host", "127.0.0.1")
-               .config("spark.driver.bindAddress", "127.0.0.1")
-               .config("spark.sql.shuffle.partitions", str(partitions))
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.sql.parquet.datetimeRebaseModeInRead", "CORRECTED")
                .config("spark.sql.parquet.datetimeRebaseModeInWrite", "CORRECTED")

@@ -86,6 +86,15 @@ def parser() -> argparse.ArgumentParser:
     store_arg(sp)
     sp.set_defaults(func=cmd_rollback)
 
+    sp = sub.add_parser("build", help="为当前版本预先计算派生表（去重后的台账、复发、月度汇总）")
+    sp.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
+                    help="duckdb（默认，本机内嵌）或 spark（pyspark，见 requirements-spark.txt）")
+    sp.add_argument("--master", help="Spark master URL（默认 local[2]）")
+    sp.add_argument("--store-url", help="集群可读的仓库根目录（hdfs:// 或 s3a://，含 batches/ 的副本）")
+    sp.add_argument("--out", help="集群可写的输出目录；完成后复制到应用服务器的缓存目录")
+    store_arg(sp)
+    sp.set_defaults(func=cmd_build)
+
     # report (render/report.py), image (render/image.py), bench (tools/bench.py) and user (board/auth.py)
     # add their own arguments through a register(subparsers) function in their modules.
     for module in ("render.report", "render.image", "tools.bench", "board.auth"):
@@ -147,7 +156,7 @@ def cmd_metrics(args) -> int:
             raise ValueError(f"没有批次 {args.batch}")
         at = b.seq
     state = store.state(at)
-    con = db.connect(state)
+    con = db.connect(state, materialise=db.built(state) is not None)  # what `build` built, when it has
     result = metrics.board_metrics(con, period, args.as_of, defs.load(store, state))
     if state.is_demo:
         result["demo"] = True
@@ -190,6 +199,27 @@ def cmd_grids(args) -> int:
                                           g["events"], pct(g["valid_rate"]), pct(g["closure_rate"]),
                                           pct(g["on_time_rate"]), g["overdue"], "★" * (g["stars"] or 0),
                                           "—" if ch is None else f"{ch:+d}")))
+
+
+def cmd_build(args) -> int:
+    import time
+
+    state = read_store(args.store).state()
+    if state.empty:
+        raise ValueError("仓库中还没有数据，无需构建")
+    t = time.perf_counter()
+    if args.engine == "spark":
+        from board import spark
+        try:
+            built = spark.build(state, master=args.master, store_url=args.store_url, out=args.out)
+            if args.out:
+                print(f"请把 {args.out} 复制为应用服务器上的 {db.spark_tables(state)}")
+        except ImportError as e:
+            raise ValueError(f"Spark 引擎需要 pyspark（requirements-spark.txt，make test 会安装到 .venv/spark）：{e}")
+    else:
+        db.connect(state, materialise=True).close()
+        built = db.built(state)
+    print(f"版本 {state.seq}：{built}（{time.perf_counter() - t:.1f} 秒）")
     return 0
 
 

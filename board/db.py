@@ -43,6 +43,8 @@ def objects() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     declared = {}
     for layer in LAYERS:
         for f in sorted((QUERIES / layer).glob("*.sql")):
+            if f.name.endswith(".spark.sql"):  # Spark's variant of a file beside it (board/spark.py)
+                continue
             line = next((ln for ln in f.read_text("utf-8").splitlines() if ln.startswith("-- reads:")), None)
             if line is None:
                 raise ValueError(f"{f.relative_to(ROOT)} has no '-- reads:' line")
@@ -97,9 +99,15 @@ def connect(state: State, *, materialise: bool = False, threads: int | None = No
     """
     con = duckdb.connect(config=dict(CONFIG, **({"threads": threads} if threads else {})))
     _raw_views(con, state)
-    cached = _cache(state) if materialise and not state.empty else None
+    spark_built = spark_tables(state) if materialise and not state.empty else None
+    if spark_built and spark_built.is_dir():
+        _attach_spark(con, spark_built)  # `python -m board build --engine spark` built this version
+        cached = spark_built
+    else:
+        cached = _cache(state) if materialise and not state.empty else None
+        if cached:
+            con.execute("attach ? as cache (read_only)", [str(cached)])
     if cached:
-        con.execute("attach ? as cache (read_only)", [str(cached)])
         # DuckDB keeps what it read in its buffer pool up to 80% of RAM: an app process reached 9 GB on a
         # 10M ledger. The cache file is on disk and read-only, so evicting costs only a re-read.
         con.execute(f"set memory_limit = '{_memory_limit()}'")
@@ -132,11 +140,59 @@ def _materialised_sql(view: str) -> str:
     return f"select * from ({sql(view)}) order by {order}" if order else sql(view)
 
 
+def _tag(*extra: str) -> str:
+    # the tag changes with any view, macro or word the SQL reads, so a changed definition rebuilds
+    text = [*(sql(name) for name, _, _ in objects()), repr(sorted(vocab.sql_words().items())), *extra]
+    return hashlib.sha256("\n".join(text).encode()).hexdigest()[:12]
+
+
+def spark_tables(state: State) -> Path:
+    """Where `board build --engine spark` puts a version's materialised tables: one Parquet folder each."""
+    variants = [f.read_text("utf-8") for f in sorted(QUERIES.rglob("*.spark.sql"))]
+    return cache_folder(state.root) / f"v{state.seq:06d}-{_tag(*variants)}.spark"
+
+
+def _attach_spark(con, folder: Path) -> None:
+    """Views cache.<table> over the Spark-built Parquet, cast to the types DuckDB's own build gives, so that
+    every query downstream sees the same values of the same types."""
+    con.execute("create schema cache")
+    for name in MATERIALISED:
+        columns = duckdb_types()[name]
+        cast = ", ".join(f'cast("{c}" as {t}) as "{c}"' for c, t in columns.items())  # our names and types
+        files = sorted((folder / name).glob("*.parquet"))
+        # a view cannot hold a bound parameter: the folder (ours, in the cache) as a quoted literal
+        glob = str(folder / name / "*.parquet").replace("'", "''")
+        source = f"read_parquet('{glob}')" if files else f"(select {', '.join(f'null as {c}' for c in columns)} where false)"
+        con.execute(f"create view cache.{name} as select {cast} from {source}")
+
+
+@lru_cache(maxsize=None)
+def duckdb_types() -> dict[str, dict[str, str]]:
+    """Every raw table, view and materialised table with its columns and DuckDB types, in column order."""
+    con = duckdb.connect(config=CONFIG)
+    _raw_views(con, State(Path("/nonexistent"), "real", 0))  # no batches: empty tables of the schema
+    _bind_vocabulary(con)
+    _create_objects(con, materialise=False, cached=False)
+    names = [f"raw_{d}" for d in DATASETS] + [n for n, layer, _ in objects() if layer != "macros"]
+    out = {n: {c: t for c, t, *_ in con.execute(f"describe {n}").fetchall()} for n in names}
+    con.close()
+    return out
+
+
+def built(state: State) -> Path | None:
+    """The version's built tables if a build is there (Spark's first, as connect reads them), else None."""
+    if state.empty:
+        return None
+    spark = spark_tables(state)
+    if spark.is_dir():
+        return spark
+    duck = cache_folder(state.root) / f"v{state.seq:06d}-{_tag()}.duckdb"
+    return duck if duck.exists() else None
+
+
 def _cache(state: State) -> Path | None:
     """The per-version DuckDB file of the materialised tables, built if missing (None if it cannot be)."""
-    # the tag changes with any view, macro or word the SQL reads, so a changed definition rebuilds
-    text = [*(sql(name) for name, _, _ in objects()), repr(sorted(vocab.sql_words().items()))]
-    tag = hashlib.sha256("\n".join(text).encode()).hexdigest()[:12]
+    tag = _tag()
     folder = cache_folder(state.root)
     target = folder / f"v{state.seq:06d}-{tag}.duckdb"
     if target.exists():
@@ -144,7 +200,9 @@ def _cache(state: State) -> Path | None:
     tmp = folder / f".v{state.seq:06d}-{tag}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        build = duckdb.connect(str(tmp), config=CONFIG)
+        # BOARD_DUCKDB_BUILD_MEMORY caps the build (DuckDB spills past it); unset, DuckDB takes 80% of RAM
+        cap = os.environ.get("BOARD_DUCKDB_BUILD_MEMORY", "").strip()
+        build = duckdb.connect(str(tmp), config=dict(CONFIG, **({"memory_limit": cap} if cap else {})))
         try:
             _raw_views(build, state)
             _bind_vocabulary(build)

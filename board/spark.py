@@ -142,7 +142,7 @@ def transpile(duckdb_sql: str) -> str:
 # -- the build ----------------------------------------------------------------------------------------------
 
 _SPARK_TYPES = {pa.string(): "string", pa.large_string(): "string", pa.int64(): "bigint", pa.int32(): "int",
-                pa.float64(): "double", pa.date32(): "date"}
+                pa.float64(): "double", pa.date32(): "date", pa.bool_(): "boolean"}
 
 
 def _ddl(schema: pa.Schema) -> str:

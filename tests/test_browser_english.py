@@ -1,5 +1,5 @@
 """Every page in English in a real Chromium: no Chinese on screen except what comes from data (the demo's town,
-unit and category names); the language survives a reload through ?lang=en; the English league fits the screen;
+unit, category, grid and grid worker names); the language survives a reload through ?lang=en; the English league fits the screen;
 the league page's 晾晒图 button downloads the PNG."""
 
 import re
@@ -21,6 +21,7 @@ VIEWER = [  # (navigation title, text that shows the page has drawn, screenshot)
     ("Hazard map", "Colour towns by", "en-map"),
     ("Rectification", "Overdue hazards", "en-progress"),
     ("Town detail", "Rank over the last 12 periods", "en-town"),
+    ("Grids", "The star rule", "en-grids"),
     ("Analyst login", "Log in", "en-login"),
 ]
 ANALYST = [
@@ -52,7 +53,8 @@ def data_words() -> list[str]:
     shown = {"towns": ("town_name", "town_type"),
              "hazards": ("category", "source", "unit_name", "department", "leader", "enforcement", "address",
                          "description"),
-             "inspections": ("inspector_type", "unit_name")}
+             "inspections": ("inspector_type", "unit_name"),
+             "grids": ("grid_name", "worker")}
     words = set(OWN_NAMES)
     for dataset, columns in shown.items():
         frame = con.execute(f"select * from {dataset}").fetch_df()  # the whole (small) demo table

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import ROOT, page_path
 from test_browser_english import CJK, data_words
 
-PAGES = ["overview", "league", "hazard_map", "progress", "town", "login",
+PAGES = ["overview", "league", "hazard_map", "progress", "town", "grids", "login",
          "upload", "batches", "definitions", "boundaries", "notice"]
 
 

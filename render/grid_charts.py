@@ -42,7 +42,9 @@ def star_history(history: pd.DataFrame, t=_same) -> go.Figure:
     fig.add_scatter(x=history["label"], y=history["stars"], mode="lines+markers+text", text=history["stars"],
                     textposition="top center", line=dict(color="#1565c0", width=3), marker=dict(size=12),
                     name=t("星级"), hovertemplate="%{x}<br>" + t("{n}星").format(n="%{y}") + "<extra></extra>")
-    return _layout(fig, 380, yaxis=dict(range=[0.5, 5.7], dtick=1, title=t("星级")), showlegend=False)
+    # months as they are labelled (2026年10月, or 2026-10 in English, which plotly would otherwise read as dates)
+    return _layout(fig, 380, xaxis=dict(type="category"), yaxis=dict(range=[0.5, 5.7], dtick=1, title=t("星级")),
+                   showlegend=False)
 
 
 def shown(grids: pd.DataFrame, town_names: dict) -> pd.DataFrame:

@@ -243,7 +243,7 @@ EN = {
         "Overdue per 10k counts only the hazards found in the period; the backlog is the hazards found before the "
         "period and still overdue on the as-of date, its longest days the most days one of them is overdue; the "
         "backlog can be made an index component in Definitions (weight 0 by default, not in the index).",
-    "前期积压": "Backlog", "积压最久天数": "Backlog's longest days", "前期逾期积压": "Earlier overdue backlog",
+    "前期积压": "Backlog", "积压最久天数": "Max days", "前期逾期积压": "Earlier overdue backlog",
     "积压最长逾期天数": "Backlog's most days overdue", "前期逾期积压（每万人）": "Earlier overdue backlog per 10k",
     "前期逾期积压 {n} 个，最长逾期 {days} 天": "earlier overdue backlog {n}, the longest {days} days overdue",
     "分组": "Group", "组内排名": "Rank in group", "组内变化": "Change in group", "全区排名": "District rank",
@@ -319,7 +319,7 @@ EN = {
         "Stars are rated monthly: the rates are for the whole period chosen, the stars and their changes for its "
         "last month.",
     "网格事件截至": "Grid events as of", "星级按": "stars for", "升降星对比": "changes against",
-    "同样天龄": "the same age", "降两星及以上": "Fell two stars or more", "升两星及以上": "Rose two stars or more",
+    "（截至 {date}，同样天龄）": " (as of {date}, the same age)", "降两星及以上": "Fell two stars or more", "升两星及以上": "Rose two stars or more",
     "网格员": "Grid worker", "上月星级": "Last month's stars", "本月星级": "This month's stars", "事件": "Events",
     "星级": "Stars", "每千户事件": "Events per 1,000 households", "网格编码": "Grid code",
     "1星": "1 star", "2星": "2 stars", "3星": "3 stars", "4星": "4 stars", "5星": "5 stars", "{n}星": "{n} stars",

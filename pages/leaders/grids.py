@@ -17,7 +17,8 @@ if view is None:
 
 month, previous = view["month"], view["previous"]
 st.caption(p(f"{t('网格事件截至')} {view['as_of']:%Y-%m-%d} · {t('星级按')} {shell.label(month)} · "
-             f"{t('升降星对比')} {shell.label(previous)}（{t('截至')} {view['as_of_before']:%Y-%m-%d}，{t('同样天龄')}）"))
+             f"{t('升降星对比')} {shell.label(previous)}"
+             + t("（截至 {date}，同样天龄）").format(date=f"{view['as_of_before']:%Y-%m-%d}")))
 if period.kind != "month":
     st.caption(t("星级每月评定：所选统计期的指标按整个统计期计算，星级和升降星按该期最后一个月。"))
 

@@ -7,7 +7,8 @@ import re
 import pytest
 from PIL import Image
 
-from board import auth, db
+from board import auth, db, metrics
+from board import definitions as defs
 from board.store import Store
 from browser import SHOTS, browser, open_page, screenshot, serve, wait_idle
 
@@ -56,6 +57,10 @@ def data_words() -> list[str]:
              "inspections": ("inspector_type", "unit_name"),
              "grids": ("grid_name", "worker")}
     words = set(OWN_NAMES)
+    # the town groups of the definitions file: names and town types the analyst edits
+    definitions = defs.load()
+    words |= set(metrics.groups(definitions)) | {definitions.get("other_group") or metrics.OTHER_GROUP}
+    words |= {ty for types in metrics.groups(definitions).values() for ty in types}
     for dataset, columns in shown.items():
         frame = con.execute(f"select * from {dataset}").fetch_df()  # the whole (small) demo table
         for c in columns:

@@ -337,7 +337,7 @@ def t(text: str) -> str:
 
 
 # Chinese punctuation in a text put together from translated parts, as English writes it
-FULL_WIDTH = str.maketrans({"：": ": ", "（": " (", "）": ")", "；": "; ", "，": ", ", "、": ", ", "？": "? "})
+FULL_WIDTH = str.maketrans({"。": ". ", "：": ": ", "（": " (", "）": ")", "；": "; ", "，": ", ", "、": ", ", "？": "? "})
 
 
 def p(text: str) -> str:

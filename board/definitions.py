@@ -83,11 +83,13 @@ def board_size(definitions: dict) -> int:
     return int(definitions.get("board_size", 3))
 
 
-def groups_text(definitions: dict) -> str:
-    """The groups as an analyst edits them: one line per group, 组名：类型、类型."""
+def groups_text(definitions: dict, english: bool = False) -> str:
+    """The groups as an analyst edits them: one line per group, 组名：类型、类型 (in English 组名: 类型, 类型;
+    parse_groups reads both)."""
     from board.metrics import groups
 
-    return "\n".join(f"{name}：{'、'.join(types)}" for name, types in groups(definitions).items())
+    colon, comma = (": ", ", ") if english else ("：", "、")
+    return "\n".join(f"{name}{colon}{comma.join(types)}" for name, types in groups(definitions).items())
 
 
 def parse_groups(text: str) -> dict[str, list[str]]:

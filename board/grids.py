@@ -199,10 +199,22 @@ def history(counts_of: Callable[[Period, date], pd.DataFrame], grid_code: str, m
     return pd.DataFrame(rows, columns=["period", "label", "as_of", "events", "score", "stars"])
 
 
-def rule_lines(rule: dict) -> list[str]:
-    """The star rule as the page shows it, in Chinese."""
+def rule_lines(rule: dict, english: bool = False, name: Callable[[str], str] = str) -> list[str]:
+    """The star rule as the page shows it, in Chinese (or in English, each component's name through `name`)."""
     comps = [c for c in rule["components"] if float(c["weight"]) > 0]
     th = rule["thresholds"]
+    if english:
+        return [
+            "Score = " + " + ".join(f"{name(c['name'])} × {float(c['weight']):g}" for c in comps)
+            + f" (÷ {sum(float(c['weight']) for c in comps):g}, out of 100; a rate with no denominator is left "
+            "out and the other weights scaled up)",
+            "Stars: " + ", ".join(f"{s} stars for a score ≥ {float(th[str(s)]):g}" for s in (5, 4, 3, 2))
+            + ", otherwise 1 star (a score exactly on a threshold earns it)",
+            f"A grid with fewer than {int(rule.get('min_valid_events', 0))} valid events in the month gets at most "
+            f"{int(rule.get('stars_below_min', 5))} stars; a grid with no events in the month gets 1 star",
+            "Stars up/down = this month's stars − last month's; last month is seen at the same age (this month as "
+            "of N days past its end, last month as of N days past its own end)",
+        ]
     return [
         "得分 = " + " + ".join(f"{c['name']}×{float(c['weight']):g}" for c in comps)
         + f"（÷ {sum(float(c['weight']) for c in comps):g}，按百分制；某项没有分母时不计，其余权重按比例放大）",

@@ -29,8 +29,8 @@ def star_distribution(towns: pd.DataFrame, t=_same) -> go.Figure:
     """Per town (rows), how many grids hold one to five stars: stacked horizontal bars, towns in list order."""
     fig = go.Figure()
     for s in range(1, 6):
-        fig.add_bar(y=towns["town_name"], x=towns[f"stars_{s}"], orientation="h", name=f"{s}{t('星')}",
-                    marker_color=STAR_COLOURS[s], hovertemplate="%{y}<br>%{x:,}<extra>" + f"{s}{t('星')}</extra>")
+        fig.add_bar(y=towns["town_name"], x=towns[f"stars_{s}"], orientation="h", name=t(f"{s}星"),
+                    marker_color=STAR_COLOURS[s], hovertemplate="%{y}<br>%{x:,}<extra>" + t(f"{s}星") + "</extra>")
     height = max(360, 34 * len(towns) + 120)
     return _layout(fig, height, barmode="stack", yaxis=dict(autorange="reversed"),
                    xaxis=dict(title=t("网格数")), margin=dict(l=170, r=30, t=60, b=60))
@@ -41,8 +41,10 @@ def star_history(history: pd.DataFrame, t=_same) -> go.Figure:
     fig = go.Figure()
     fig.add_scatter(x=history["label"], y=history["stars"], mode="lines+markers+text", text=history["stars"],
                     textposition="top center", line=dict(color="#1565c0", width=3), marker=dict(size=12),
-                    name=t("星级"), hovertemplate="%{x}<br>%{y}" + t("星") + "<extra></extra>")
-    return _layout(fig, 380, yaxis=dict(range=[0.5, 5.7], dtick=1, title=t("星级")), showlegend=False)
+                    name=t("星级"), hovertemplate="%{x}<br>" + t("{n}星").format(n="%{y}") + "<extra></extra>")
+    # months as they are labelled (2026年10月, or 2026-10 in English, which plotly would otherwise read as dates)
+    return _layout(fig, 380, xaxis=dict(type="category"), yaxis=dict(range=[0.5, 5.7], dtick=1, title=t("星级")),
+                   showlegend=False)
 
 
 def shown(grids: pd.DataFrame, town_names: dict) -> pd.DataFrame:

@@ -108,7 +108,8 @@ def league_png(towns: pd.DataFrame, *, period_label: str, as_of: date, is_demo: 
     y = HEADER + 12
     for name, rows in lists:
         if name is not None:
-            d.text((MARGIN, y + GROUP_ROW // 2), _fit(f"{name}（{len(rows)}）", font(42, True), WIDTH - 2 * MARGIN),
+            heading = f"{name}（{len(rows)}）" if _chinese(t) else f"{name} ({len(rows)})"
+            d.text((MARGIN, y + GROUP_ROW // 2), _fit(heading, font(42, True), WIDTH - 2 * MARGIN),
                    font=font(42, True), fill=INK, anchor="lm")
             d.line((MARGIN, y + GROUP_ROW - 6, WIDTH - MARGIN, y + GROUP_ROW - 6), fill=BAND, width=3)
             y += GROUP_ROW

@@ -1,5 +1,5 @@
 """Every page in English in a real Chromium: no Chinese on screen except what comes from data (the demo's town,
-unit and category names); the language survives a reload through ?lang=en; the English league fits the screen;
+unit, category, grid and grid worker names); the language survives a reload through ?lang=en; the English league fits the screen;
 the league page's 晾晒图 button downloads the PNG."""
 
 import re
@@ -7,7 +7,8 @@ import re
 import pytest
 from PIL import Image
 
-from board import auth, db
+from board import auth, db, metrics
+from board import definitions as defs
 from board.store import Store
 from browser import SHOTS, browser, open_page, screenshot, serve, wait_idle
 
@@ -21,6 +22,7 @@ VIEWER = [  # (navigation title, text that shows the page has drawn, screenshot)
     ("Hazard map", "Colour towns by", "en-map"),
     ("Rectification", "Overdue hazards", "en-progress"),
     ("Town detail", "Rank over the last 12 periods", "en-town"),
+    ("Grids", "The star rule", "en-grids"),
     ("Analyst login", "Log in", "en-login"),
 ]
 ANALYST = [
@@ -52,8 +54,13 @@ def data_words() -> list[str]:
     shown = {"towns": ("town_name", "town_type"),
              "hazards": ("category", "source", "unit_name", "department", "leader", "enforcement", "address",
                          "description"),
-             "inspections": ("inspector_type", "unit_name")}
+             "inspections": ("inspector_type", "unit_name"),
+             "grids": ("grid_name", "worker")}
     words = set(OWN_NAMES)
+    # the town groups of the definitions file: names and town types the analyst edits
+    definitions = defs.load()
+    words |= set(metrics.groups(definitions)) | {definitions.get("other_group") or metrics.OTHER_GROUP}
+    words |= {ty for types in metrics.groups(definitions).values() for ty in types}
     for dataset, columns in shown.items():
         frame = con.execute(f"select * from {dataset}").fetch_df()  # the whole (small) demo table
         for c in columns:
@@ -155,7 +162,8 @@ def test_the_english_league_fits_the_screen(board):
     go(w, "League table", "Best and worst")
     w.page.locator('[data-testid="stPlotlyChart"]').first.screenshot(path=str(SHOTS / "en-league-table.png"))
     table = w.page.evaluate(LEAGUE_TABLE)
-    assert len(table["lines"]) == 11 and max(table["lines"]) <= 2      # no header on three lines
+    # rank, change, town, index, tier, the backlog and its longest days, six ledger components
+    assert len(table["lines"]) == 13 and max(table["lines"]) <= 2      # no header on three lines
     # all 24 towns drawn, the last one inside the figure (not cut off below it)
     assert [r[0] for r in table["ranks"]] == [str(i) for i in range(1, 25)]
     assert table["ranks"][-1][1] <= table["bottom"]

@@ -356,6 +356,13 @@ def test_definitions_validate_groups_board_size_and_no_data():
     assert backlog["weight"] == 0 and backlog["direction"] == "lower"
 
 
+def test_the_group_editor_text_reads_back_in_either_language():
+    base = defs.load()
+    chinese, english = defs.groups_text(base), defs.groups_text(base, english=True)
+    assert chinese.splitlines()[1] == "镇乡：镇、乡" and english.splitlines()[1] == "镇乡: 镇, 乡"
+    assert defs.parse_groups(chinese) == defs.parse_groups(english) == base["groups"]
+
+
 def test_earlier_backlog_can_be_weighted_into_the_index(store):
     commit(store, "towns", WEEK_TOWNS)
     commit(store, "hazards", [

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import ROOT, page_path
 from test_browser_english import CJK, data_words
 
-PAGES = ["overview", "league", "hazard_map", "progress", "town", "login",
+PAGES = ["overview", "league", "hazard_map", "progress", "town", "grids", "login",
          "upload", "batches", "definitions", "boundaries", "notice"]
 
 
@@ -85,3 +85,25 @@ def test_page_in_english_has_no_chinese_but_data(page, words):
     texts = shown(at)
     assert len(texts) > 5
     assert leftover(texts, words) == []
+
+
+def test_towns_without_data_are_named_in_english(tmp_path, monkeypatch, words):
+    from board.store import Store
+    from conftest import commit
+    from test_metrics import HAZARDS, TOWNS
+
+    store = Store(tmp_path / "real")
+    commit(store, "towns", TOWNS)
+    commit(store, "hazards", HAZARDS)          # 丙园区 has no hazards in 2022-12
+    monkeypatch.setenv("BOARD_STORE", str(store.path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page(page_path("league"))
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    warnings = [str(w.value) for w in at.warning]
+    assert any(w.startswith("No data: 丙园区 (no hazards recorded in 2022-12, no Rectification rate")
+               for w in warnings), warnings
+    names = sorted(words + [t["town_name"] for t in TOWNS], key=len, reverse=True)
+    assert leftover(warnings, names) == []

@@ -59,8 +59,9 @@ def test_cli_draws_one_row_per_town_at_phone_width(store, tmp_path):
     assert "示例数据" not in r.stdout
     img = Image.open(out)
     assert img.format == "PNG" and img.width == 1080
-    # 3 towns, no groups: header + column names + 3 rows + the gap + footer
-    assert img.height == image.HEADER + image.COLUMNS_ROW + 3 * image.ROW + 24 + image.FOOTER
+    # 3 towns in the default groups (by their names' ends: 甲镇 镇乡, 乙街道 街道, 丙园区 园区), one list each:
+    # header + per group (its name, column names, its one row, the gap) + footer
+    assert img.height == image.HEADER + 3 * (image.GROUP_ROW + image.COLUMNS_ROW + image.ROW + 24) + image.FOOTER
     img = img.convert("RGB")
     assert pill_rows(img) == 3             # 甲镇, 乙街道, 丙园区 (no hazards: no index, a grey pill)
     assert title_ink(img) > 3000           # 平安晾晒 · 镇街排名 and the period line drawn in the band
@@ -78,12 +79,37 @@ def test_cli_labels_the_demo_and_draws_all_24_towns(tmp_path):
     assert demo_badge(img) > 500
 
 
-def test_cli_refuses_a_group_when_no_groups_are_defined(store, tmp_path):
+def test_cli_draws_one_group_and_refuses_a_group_the_definitions_do_not_have(store, tmp_path):
     commit(store, "towns", TOWNS)
     commit(store, "hazards", HAZARDS)
+    out = tmp_path / "街道.png"
+    r = run("image", "--period", "2022-12", "--out", str(out), "--group", "街道", "--store", str(store.path))
+    assert r.returncode == 0, r.stderr
+    img = Image.open(out).convert("RGB")
+    assert img.height == image.HEADER + image.GROUP_ROW + image.COLUMNS_ROW + image.ROW + 24 + image.FOOTER
+    assert pill_rows(img) == 1             # 乙街道 only
+    r = run("image", "--period", "2022-12", "--out", str(tmp_path / "x.png"), "--group", "社区",
+            "--store", str(store.path))
+    assert r.returncode == 2 and not (tmp_path / "x.png").exists()
+    assert "分组" in r.stderr and "镇乡" in r.stderr and "街道" in r.stderr and "园区" in r.stderr
+
+
+def test_cli_draws_the_groups_the_saved_definitions_set(store, tmp_path):
+    from board import definitions as defs
+    commit(store, "towns", TOWNS)
+    commit(store, "hazards", HAZARDS)
+    saved = dict(defs.load(store, store.state()), groups={"全部镇街": ["镇", "街道", "园区"]})
+    store.save_definitions(saved, "tester")
+    out = tmp_path / "all.png"
+    r = run("image", "--period", "2022-12", "--out", str(out), "--store", str(store.path))
+    assert r.returncode == 0, r.stderr
+    img = Image.open(out).convert("RGB")
+    # one group holding all three towns: one list of three rows
+    assert img.height == image.HEADER + image.GROUP_ROW + image.COLUMNS_ROW + 3 * image.ROW + 24 + image.FOOTER
+    assert pill_rows(img) == 3
     r = run("image", "--period", "2022-12", "--out", str(tmp_path / "x.png"), "--group", "街道",
             "--store", str(store.path))
-    assert r.returncode == 2 and "分组" in r.stderr and not (tmp_path / "x.png").exists()
+    assert r.returncode == 2 and "全部镇街" in r.stderr and not (tmp_path / "x.png").exists()
 
 
 def grouped_towns() -> pd.DataFrame:

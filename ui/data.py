@@ -15,7 +15,7 @@ import streamlit as st
 
 from board import db, definitions as defs, figures, maps, metrics
 from board.store import State, Store, shown
-from ui.i18n import lang
+from ui.i18n import lang, t
 
 
 def store() -> Store:
@@ -349,7 +349,8 @@ def grid_view(period: metrics.Period) -> dict | None:
 def grid_history(grid_code: str, month: metrics.Period, n: int = 12) -> pd.DataFrame:
     """A grid's (its worker's) stars over the n months ending with `month`, each seen at the same age."""
     from board import grids
-    return grids.history(grid_counts, grid_code, month, grid_as_of(), grid_rule(), n)
+    h = grids.history(grid_counts, grid_code, month, grid_as_of(), grid_rule(), n)
+    return h.assign(label=h["period"]) if lang() == "en" else h   # English labels a period by its code
 
 
 def grid_town_stars(view: dict) -> pd.DataFrame:
@@ -371,5 +372,6 @@ def grid_league(view: dict, town_code: str) -> pd.DataFrame:
 
 
 def grid_rule_lines() -> list[str]:
+    """The star rule's lines in the viewer's language (component names are the definitions', translated)."""
     from board import grids
-    return grids.rule_lines(grid_rule())
+    return grids.rule_lines(grid_rule(), english=lang() == "en", name=t)

@@ -226,6 +226,104 @@ EN = {
         "{total} hazards are overdue as of the date; the {shown} overdue longest are shown here. "
         "Download the full list.",
     "晾晒通报": "Airing notice",
+    # issue 12a: like for like, weeks, group leagues, towns without data, the backlog from earlier periods
+    "周": "Week",
+    "（变化均与之比较，避免把上期多出的整改时间当作本期下滑）":
+        " (every change is against it, so that the extra time the earlier period had to rectify is not read as "
+        "a fall in this one)",
+    "各期同口径：每期的数据都截至该期期末加上本期截至日与本期期末之差，与本期数据时长相同。":
+        "Like for like across the periods: each period's data is seen as of its end plus as many days as this "
+        "period's as-of date is past its end, so every period has had the same time.",
+    "前 {n} 名": "Top {n}", "后 {n} 名": "Bottom {n}",
+    "红榜（前 {n} 名）": "Honour roll (top {n})", "黑榜（后 {n} 名）": "Black list (bottom {n})",
+    "排名变化 = 上期同口径排名 − 本期排名（▲ 上升）":
+        "rank change = the earlier period's like-for-like rank − this rank (▲ up)",
+    "每万人逾期隐患只计本期发现的隐患；前期积压是本期以前发现、截至日仍逾期的隐患个数，积压最久天数是其中逾期最久的天数；"
+    "前期积压可在指标设置中作为指数分项（默认权重 0，不计入指数）。":
+        "Overdue per 10k counts only the hazards found in the period; the backlog is the hazards found before the "
+        "period and still overdue on the as-of date, its longest days the most days one of them is overdue; the "
+        "backlog can be made an index component in Definitions (weight 0 by default, not in the index).",
+    "前期积压": "Backlog", "积压最久天数": "Max days", "前期逾期积压": "Earlier overdue backlog",
+    "积压最长逾期天数": "Backlog's most days overdue", "前期逾期积压（每万人）": "Earlier overdue backlog per 10k",
+    "前期逾期积压 {n} 个，最长逾期 {days} 天": "earlier overdue backlog {n}, the longest {days} days overdue",
+    "分组": "Group", "组内排名": "Rank in group", "组内变化": "Change in group", "全区排名": "District rank",
+    "组内": " group ", "分组排名": "League by group",
+    "按镇街类型分组（指标设置中可改），组内另排名次和红黑榜；组内变化与上期同口径的组内名次比较。":
+        "Towns grouped by their type (set in Definitions), each group ranked with its own best and worst; the "
+        "change in group is against the group rank of the earlier period like for like.",
+    "{period}没有隐患记录": "no hazards recorded in {period}", "无{parts}": "no {parts}",
+    "这些镇街排在有数据的镇街之后，不评三色，不计排名变化。":
+        "These towns are ranked after the towns with data, with no tier and no rank change.",
+    "本期发现的隐患，按督办层级。": "The hazards found in the period, by escalation level.",
+    "截至日所有升级到执法的隐患（不限统计期，与下方逾期隐患清单同一口径）。":
+        "Every hazard escalated to enforcement by the as-of date (any period, as the overdue list below).",
+    "截至日没有升级到执法的隐患": "No hazard escalated to enforcement by the as-of date",
+    "复发 {a} 个 / 已销号 {b} 个": "{a} recurred / {b} closed",
+    "已销号 {a} 个 / 晾晒 {b} 个": "{a} closed / {b} aired",
+    "通报周期": "Notice period", "月度通报": "Monthly notice", "每周晾晒": "Weekly airing",
+    "分组排名与红黑榜": "Groups and best and worst",
+    "镇街按类型分组另排组内名次和红黑榜。每行一组，写成“组名：类型、类型”；类型不在任何组的镇街归入下面的组名。":
+        "Towns are grouped by type, each group ranked with its own best and worst. One group a line, written "
+        "group: type, type (Chinese punctuation works too); towns of a type in no group go to the group named "
+        "below.",
+    "镇街分组": "Town groups", "未分组镇街归入": "Towns in no group go to", "红黑榜各取名次": "Best and worst: how many",
+    "本期没有隐患的镇街": "Towns with no hazards in the period",
+    "排在有数据的镇街之后，不评三色": "Ranked after the towns with data, no tier",
+    "按已有分项照常排名": "Ranked as usual on the components they have", "不排名": "Not ranked",
+    # issue 11: real exports (the upload page)
+    "放在一边": "Set aside", "工作表": "Sheet",
+    "默认读取表头最像数据的工作表；如读错了，请在这里选择。":
+        "The sheet whose header looks most like data is read by default; choose another here if that was wrong.",
+    "为每个标准列选择文件中的对应列；带 * 的必须选择。同一列可对应多个标准列（例如完成日期同时作为整改和销号日期）。"
+    "标有“建议”的是看板按列名相似度猜的，请确认。":
+        "Choose the file's column for each standard column; those marked * are required. One column may serve "
+        "several standard columns (a completion date as both the rectified and the closed date, say). Those marked "
+        "suggested are the board's guesses from the column names: please check them.",
+    "建议，请确认": "suggested, please check",
+    "每类问题只列出前": "Each kind of problem lists its first", "行；另有": "rows; another",
+    "行未在此列出，下载的完整报告逐行列出全部": "rows are not listed here; the full report to download lists all",
+    "条": "",
+    "下载放在一边的行（Excel，含行号和原因）": "Download the rows set aside (Excel, with row numbers and reasons)",
+    "行有问题，已放在一边（保存在批次中）。下载后改好，再作为普通文件上传即可按编号补上。":
+        "rows had problems and were set aside (kept in the batch). Download them, fix them and upload them as an "
+        "ordinary file: they are added by their IDs.",
+    "值对应关系": "Value mapping",
+    "下列值看板不认识；请选择它们对应的标准值（会和列对应关系一起记住，下个月同样的文件不用再选）。":
+        "The board does not know these values; choose the standard value for each (remembered with the column "
+        "mapping, so next month's file of the same kind needs no choosing).",
+    "隐患等级": "Severity", "是否整改": "Rectified?", "是否销号": "Closed?", "（请选择）": "(choose)",
+    "先导入没有问题的": "Import the", "行，把有问题的": "rows without problems first and set the",
+    "行放在一边": "rows with problems aside",
+    "放在一边的行保存在批次中，随时可下载（含 Excel 行号和原因）；改好后作为普通文件再上传，按编号补上。":
+        "Rows set aside are kept in the batch and can be downloaded at any time (with Excel row numbers and "
+        "reasons); fix them and upload them as an ordinary file to add them by their IDs.",
+    "以下": "These", "行有问题，确认导入后放在一边（不会丢失）：":
+        "rows have problems and will be set aside on import (not lost):",
+    "已校验": "Validated", "，其余文件需要先选择数据类型或无法读取":
+        "; the other files need a dataset chosen or cannot be read",
+    "该批次导入时有": "When this batch was imported,",
+    "行有问题，已放在一边；改好后作为普通文件再上传即可按编号补上。":
+        "rows had problems and were set aside; fix them and upload them as an ordinary file to add them by their IDs.",
+    # issue 14: the grid level (网格)
+    "网格": "Grids", "网格事件": "Grid events", "有效事件采集率": "Valid event rate", "办结率": "Completion rate",
+    "按期办结率": "On-time completion rate", "超期未办结": "Overdue, not completed", "网格数": "Number of grids",
+    "各镇街网格星级分布": "Grid stars per town", "升降星": "Stars up/down", "镇街内网格排名": "Grid league in a town",
+    "网格员近12个月星级": "A grid worker's stars over 12 months", "选择网格员": "Choose a grid worker",
+    "每个月都按同样天龄计算（该月月末后与本月相同的天数）。":
+        "Every month is seen at the same age (as many days past its end as this month).",
+    "评星规则": "The star rule",
+    "规则保存在指标定义文件（grid_stars），分析员可以修改。":
+        "The rule is kept in the definitions file (grid_stars); analysts can change it.",
+    "暂无网格事件数据：请先上传网格名单和网格事件": "No grid events yet: upload the grid list and the grid events first",
+    "星级每月评定：所选统计期的指标按整个统计期计算，星级和升降星按该期最后一个月。":
+        "Stars are rated monthly: the rates are for the whole period chosen, the stars and their changes for its "
+        "last month.",
+    "网格事件截至": "Grid events as of", "星级按": "stars for", "升降星对比": "changes against",
+    "（截至 {date}，同样天龄）": " (as of {date}, the same age)", "降两星及以上": "Fell two stars or more", "升两星及以上": "Rose two stars or more",
+    "网格员": "Grid worker", "上月星级": "Last month's stars", "本月星级": "This month's stars", "事件": "Events",
+    "星级": "Stars", "每千户事件": "Events per 1,000 households", "网格编码": "Grid code",
+    "1星": "1 star", "2星": "2 stars", "3星": "3 stars", "4星": "4 stars", "5星": "5 stars", "{n}星": "{n} stars",
+    "查看本镇街网格（星级、升降星）→": "This town's grids (stars, ups and downs) →",
 }
 
 
@@ -239,7 +337,7 @@ def t(text: str) -> str:
 
 
 # Chinese punctuation in a text put together from translated parts, as English writes it
-FULL_WIDTH = str.maketrans({"：": ": ", "（": " (", "）": ")", "；": "; ", "，": ", ", "、": ", ", "？": "? "})
+FULL_WIDTH = str.maketrans({"。": ". ", "：": ": ", "（": " (", "）": ")", "；": "; ", "，": ", ", "、": ", ", "？": "? "})
 
 
 def p(text: str) -> str:

@@ -9,7 +9,7 @@ import streamlit as st
 from board import definitions as defs
 from board.store import default_path, Store
 from ui import auth
-from ui.i18n import p as punctuated, t
+from ui.i18n import lang, p as punctuated, t
 
 user = auth.page("指标设置")
 
@@ -44,7 +44,8 @@ yellow = c[1].number_input(t("黄：指数不低于（低于此为红）"), 0.0,
 st.subheader(t("分组排名与红黑榜"))
 st.caption(t("镇街按类型分组另排组内名次和红黑榜。每行一组，写成“组名：类型、类型”；类型不在任何组的镇街归入下面的组名。"))
 g = st.columns([3, 1, 1])
-groups_text = g[0].text_area(t("镇街分组"), defs.groups_text(current), height=130, key="def_groups")
+groups_text = g[0].text_area(t("镇街分组"), defs.groups_text(current, english=lang() == "en"), height=130,
+                             key="def_groups")
 other = g[1].text_input(t("未分组镇街归入"), current.get("other_group", "其他"), key="def_other")
 size = int(g[2].number_input(t("红黑榜各取名次"), 1, 20, int(current.get("board_size", 3)), 1, key="def_board"))
 no_data = st.radio(t("本期没有隐患的镇街"), list(defs.NO_DATA), horizontal=True, key="def_no_data",

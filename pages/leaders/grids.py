@@ -7,7 +7,7 @@ import streamlit as st
 from render import grid_charts
 from render.format import count, md, number, rate, table
 from ui import data, shell
-from ui.i18n import t
+from ui.i18n import p, t
 
 period = shell.page("网格")
 view = data.grid_view(period)
@@ -16,8 +16,9 @@ if view is None:
     st.stop()
 
 month, previous = view["month"], view["previous"]
-st.caption(f"{t('网格事件截至')} {view['as_of']:%Y-%m-%d} · {t('星级按')} {shell.label(month)} · "
-           f"{t('升降星对比')} {shell.label(previous)}（{t('截至')} {view['as_of_before']:%Y-%m-%d}，{t('同样天龄')}）")
+st.caption(p(f"{t('网格事件截至')} {view['as_of']:%Y-%m-%d} · {t('星级按')} {shell.label(month)} · "
+             f"{t('升降星对比')} {shell.label(previous)}"
+             + t("（截至 {date}，同样天龄）").format(date=f"{view['as_of_before']:%Y-%m-%d}")))
 if period.kind != "month":
     st.caption(t("星级每月评定：所选统计期的指标按整个统计期计算，星级和升降星按该期最后一个月。"))
 
@@ -46,11 +47,11 @@ moved_spec = [("star_change_text", "升降星", "text"), ("town_name", "镇街",
 fell, rose = data.grids_moved(view, fell_by=2), data.grids_moved(view, rose_by=2)
 left, right = st.columns(2)
 with left:
-    st.subheader(f"{t('降两星及以上')}（{len(fell)}）")
+    st.subheader(p(f"{t('降两星及以上')}（{len(fell)}）"))
     st.dataframe(table(grid_charts.shown(fell, names), moved_spec, t), hide_index=True, width="stretch",
                  key="grids-fell")
 with right:
-    st.subheader(f"{t('升两星及以上')}（{len(rose)}）")
+    st.subheader(p(f"{t('升两星及以上')}（{len(rose)}）"))
     st.dataframe(table(grid_charts.shown(rose, names), moved_spec, t), hide_index=True, width="stretch",
                  key="grids-rose")
 
@@ -72,7 +73,7 @@ st.dataframe(league_table, hide_index=True, width="stretch", key="grid-league")
 shell.downloads(league_table, f"网格排名_{names[town_code]}_{period.code}", "grid-league")
 
 st.header(t("网格员近12个月星级"))
-labels = {g: f"{w or '—'}（{n}）" for g, w, n in zip(league["grid_code"], league["worker"], league["grid_name"])}
+labels = {g: p(f"{w or '—'}（{n}）") for g, w, n in zip(league["grid_code"], league["worker"], league["grid_name"])}
 grid_code = st.selectbox(t("选择网格员"), list(labels), format_func=labels.get, key="grid_worker")
 history = data.grid_history(grid_code, month)
 shell.chart(grid_charts.star_history(history, t), key="grid-star-history")

@@ -27,9 +27,11 @@ st.caption(t("每万人逾期隐患只计本期发现的隐患；前期积压是
              "前期积压可在指标设置中作为指数分项（默认权重 0，不计入指数）。"))
 empty = data.no_data(period)
 if len(empty):
-    st.warning(t("无数据") + "：" + "；".join(
-        f"{r.town_name}（{r.what}，{t('无')}{'、'.join(r.missing)}）" for r in empty.itertuples())
-        + "。" + t("这些镇街排在有数据的镇街之后，不评三色，不计排名变化。"))
+    what = t("{period}没有隐患记录").format(period=shell.label(period))
+    missing = [t("无{parts}").format(parts="、".join(t(m) for m in r.missing)) for r in empty.itertuples()]
+    st.warning(p(t("无数据") + "：" + "；".join(
+        f"{r.town_name}（{what}，{m}）" for r, m in zip(empty.itertuples(), missing))
+        + "。" + t("这些镇街排在有数据的镇街之后，不评三色，不计排名变化。")))
 spec = [("rank", "排名", "count"), ("rank_change", "变化", "change"), ("town_name", "镇街", "text"),
         ("group", "分组", "text"), ("group_rank", "组内排名", "count"), ("group_rank_change", "组内变化", "change"),
         ("score", "平安指数", "number"), ("tier", "三色", "tier"), ("found", "发现隐患", "count"),
@@ -52,7 +54,7 @@ group_spec = [("group_rank", "组内排名", "count"), ("group_rank_change", "�
               ("rank", "全区排名", "count"), ("earlier_overdue", "前期逾期积压", "count"),
               ("earlier_overdue_days_max", "积压最长逾期天数", "count")]
 grouped = data.group_league(period)
-for (group, members), tab in zip(grouped, st.tabs([f"{g}（{len(m)}）" for g, m in grouped])):
+for (group, members), tab in zip(grouped, st.tabs([p(f"{g}（{len(m)}）") for g, m in grouped])):
     with tab:
         st.dataframe(table(members, group_spec, t), hide_index=True, width="stretch", placeholder="—",
                      key=f"group-{group}")

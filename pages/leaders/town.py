@@ -6,7 +6,7 @@ import streamlit as st
 from render import charts
 from render.format import count, number, rank_delta, rate, table
 from ui import data, shell
-from ui.i18n import t
+from ui.i18n import p, t
 
 period = shell.page("镇街详情")
 
@@ -30,8 +30,8 @@ cols[2].metric(t("三色"), t(charts.TIER_NAMES.get(row["tier"], "—")) if isin
 cols[3].metric(t("发现隐患"), count(row["found"]))
 cols[4].metric(t("整改率"), rate(row["rectification_rate"]))
 cols[5].metric(t("累计逾期"), count(row["backlog_overdue"]))
-st.caption(data.comparison_note(period) + "；" + t("前期逾期积压 {n} 个，最长逾期 {days} 天").format(
-    n=count(row["earlier_overdue"]), days=count(row["earlier_overdue_days_max"])))
+st.caption(p(data.comparison_note(period) + "；" + t("前期逾期积压 {n} 个，最长逾期 {days} 天").format(
+    n=count(row["earlier_overdue"]), days=count(row["earlier_overdue_days_max"]))))
 
 st.subheader(t("检查覆盖"))
 checked = data.coverage(period)[0].set_index("town_code").loc[code]

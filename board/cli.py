@@ -146,8 +146,8 @@ def cmd_ingest(args) -> int:
     return 0 if report.ok else 1
 
 
-def cmd_metrics(args) -> int:
-    period = metrics.parse_period(args.period)
+def _store_state(args):
+    """The store to read and its state: now, or right after --batch when given (last meeting's figures)."""
     store = read_store(args.store)
     at = None
     if args.batch:
@@ -155,7 +155,12 @@ def cmd_metrics(args) -> int:
         if b is None:
             raise ValueError(f"没有批次 {args.batch}")
         at = b.seq
-    state = store.state(at)
+    return store, store.state(at)
+
+
+def cmd_metrics(args) -> int:
+    period = metrics.parse_period(args.period)
+    store, state = _store_state(args)
     con = db.connect(state, materialise=db.built(state) is not None)  # what `build` built, when it has
     result = metrics.board_metrics(con, period, args.as_of, defs.load(store, state))
     if state.is_demo:
@@ -171,14 +176,7 @@ def cmd_grids(args) -> int:
     from board import grids
 
     period = metrics.parse_period(args.period)
-    store = read_store(args.store)
-    at = None
-    if args.batch:
-        b = store.batch(args.batch)
-        if b is None:
-            raise ValueError(f"没有批次 {args.batch}")
-        at = b.seq
-    state = store.state(at)
+    store, state = _store_state(args)
     result = grids.board_grids(db.connect(state), period, args.as_of, defs.load(store, state), args.town)
     if state.is_demo:
         result["demo"] = True

@@ -162,3 +162,16 @@ def test_league_shows_groups_and_their_boards(core):
         assert list(t.value["镇街"]) == list(members["town_name"])
         assert list(t.value["组内排名"]) == list(members["group_rank"])
     assert [g for g, _ in groups] == ["街道", "镇乡", "园区"]
+
+
+def test_a_group_name_from_the_definitions_stays_literal_in_its_tab(core, monkeypatch):
+    # group names are the analyst's words in definitions.json; a tab label renders markdown, so a link or an
+    # image written as a group name would be drawn (and an image fetched) unless it is escaped
+    from ui import data
+    real = data.group_league
+    hostile = "[点我](http://evil.example) ![x](http://evil.example/x.png)"
+    monkeypatch.setattr(data, "group_league",
+                        lambda period: [(hostile if i == 0 else g, m) for i, (g, m) in enumerate(real(period))])
+    at = run("league")
+    label = at.tabs[0].label
+    assert "evil" in label and "](" not in label and "\\[" in label

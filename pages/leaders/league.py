@@ -4,7 +4,7 @@ did; what-if weights that re-rank without saving; the departments' league."""
 import streamlit as st
 
 from render import charts
-from render.format import count, number, rank_delta, rate, table
+from render.format import count, md, number, rank_delta, rate, table
 from ui import data, image, shell
 from ui.i18n import p, t
 
@@ -54,7 +54,7 @@ group_spec = [("group_rank", "组内排名", "count"), ("group_rank_change", "�
               ("rank", "全区排名", "count"), ("earlier_overdue", "前期逾期积压", "count"),
               ("earlier_overdue_days_max", "积压最长逾期天数", "count")]
 grouped = data.group_league(period)
-for (group, members), tab in zip(grouped, st.tabs([p(f"{g}（{len(m)}）") for g, m in grouped])):
+for (group, members), tab in zip(grouped, st.tabs([p(f"{md(g)}（{len(m)}）") for g, m in grouped])):
     with tab:
         st.dataframe(table(members, group_spec, t), hide_index=True, width="stretch", placeholder="—",
                      key=f"group-{group}")

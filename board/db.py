@@ -32,7 +32,7 @@ CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": Fa
 # adds recurrence and rollups; macros are table functions. A page query is a file directly under queries/.
 LAYERS = ("staging", "current", "derived", "macros")
 # Materialised once per store version in the cache file (the rest stay views over them).
-MATERIALISED = ("towns", "hazards", "hazard_recurrence", "inspections", "indicators", "ledger_rollup",
+MATERIALISED = ("districts", "towns", "hazards", "hazard_recurrence", "inspections", "indicators", "ledger_rollup",
                 "grids", "grid_events")
 
 
@@ -122,11 +122,19 @@ def _memory_limit() -> str:
     return value if re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", value, flags=re.I) else "1GB"
 
 
+_DUCK = {pa.string(): "varchar", pa.int64(): "bigint", pa.float64(): "double", pa.date32(): "date",
+         pa.bool_(): "boolean"}
+
+
 def _raw_views(con, state: State) -> None:
     for name in DATASETS:
         files = [str(f) for f in state.files(name)]
         if files:
-            con.read_parquet(files, union_by_name=True).create_view(f"raw_{name}")
+            rel = con.read_parquet(files, union_by_name=True)
+            # batches written before a column existed (a town's district) read it as empty
+            have = set(rel.columns)
+            rel.project(", ".join(f'"{f.name}"' if f.name in have else f'null::{_DUCK[f.type]} as "{f.name}"'
+                                  for f in arrow_schema(name))).create_view(f"raw_{name}")
         else:
             # an empty table, not a registered Arrow object: cursors cannot see registrations
             con.from_arrow(arrow_schema(name).empty_table()).create(f"raw_{name}")

@@ -503,6 +503,8 @@ def _typed(raw: RawTable, ds: Dataset, report: Report, towns: pd.DataFrame, add_
                 "含有看不见的控制字符或文字方向字符（如 U+202E），显示出来的与实际内容不同；请删去后再上传")
         if c.kind == "text":
             out[c.name] = values
+        elif c.kind == "district":
+            out["district_code"] = _text(s)  # resolved against the districts dataset: issue 15's ingest slice
         elif c.kind == "prose":
             # free text is kept as the analyst wrote it (no NFKC folding), only its ends trimmed; invisible
             # characters are kept but shown, as \u202e, so the text cannot read differently from what it is

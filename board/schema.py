@@ -15,7 +15,7 @@ from board.vocab import ESCALATIONS, SEVERITIES, STATUSES  # noqa: F401  (the in
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text | prose | town | grid | integer | number | date | severity | escalation | notice | flag | valid
+    kind: str  # text | prose | district | town | grid | integer | number | date | severity | escalation | notice | flag | valid
     label: str  # the Chinese name shown to analysts
     aliases: tuple[str, ...] = ()
     required: bool = False
@@ -41,11 +41,15 @@ VOCAB_FILE = ROOT / "data" / "vocab.json"
 
 # canonical name, kind, the Chinese label shown to analysts, required; the aliases are in data/aliases.json
 _COLUMNS = {
+    # the city level (issue 15): a store may hold several districts (县市区); a one-district store needs none
+    "districts": ("区县名单", ("district_code",), [
+        ("district_code", "text", "区县代码", True), ("district_name", "text", "区县名称", True),
+        ("population", "integer", "常住人口"), ("aliases", "text", "别名")]),
     "towns": ("镇街名单", ("town_code",), [
         ("town_code", "text", "镇街代码", True), ("town_name", "text", "镇街名称", True),
         ("town_type", "text", "类型"), ("population", "integer", "常住人口"), ("area_km2", "number", "面积"),
         ("grid_count", "integer", "网格数"), ("lon", "lon", "经度"), ("lat", "lat", "纬度"),
-        ("aliases", "text", "别名")]),
+        ("aliases", "text", "别名"), ("district", "district", "所属区县")]),
     "hazards": ("隐患问题台账", ("hazard_id",), [
         ("hazard_id", "text", "隐患编号", True), ("town", "town", "所属镇街", True),
         ("category", "text", "隐患类别"), ("source", "text", "来源"), ("severity", "severity", "隐患等级"),
@@ -98,10 +102,10 @@ def _datasets(aliases: dict) -> dict[str, "Dataset"]:
 
 
 DATASETS = _datasets(_load_json(ALIASES_FILE))
-TOWNS, HAZARDS, INSPECTIONS, INDICATORS, GRIDS, GRID_EVENTS = (
-    DATASETS[n] for n in ("towns", "hazards", "inspections", "indicators", "grids", "grid_events"))
+DISTRICTS, TOWNS, HAZARDS, INSPECTIONS, INDICATORS, GRIDS, GRID_EVENTS = (
+    DATASETS[n] for n in ("districts", "towns", "hazards", "inspections", "indicators", "grids", "grid_events"))
 # a reference column is stored as the code it resolves to
-STORED_AS = {"town": "town_code", "grid": "grid_code"}
+STORED_AS = {"district": "district_code", "town": "town_code", "grid": "grid_code"}
 
 
 def stored_name(column: Column) -> str:
@@ -110,7 +114,7 @@ def stored_name(column: Column) -> str:
 
 
 _ARROW = {
-    "text": pa.string(), "prose": pa.string(), "town": pa.string(), "grid": pa.string(), "severity": pa.string(),
+    "text": pa.string(), "prose": pa.string(), "district": pa.string(), "town": pa.string(), "grid": pa.string(), "severity": pa.string(),
     "valid": pa.bool_(),
     "integer": pa.int64(), "escalation": pa.int64(), "notice": pa.int64(),
     "number": pa.float64(), "lon": pa.float64(), "lat": pa.float64(),

@@ -10,6 +10,7 @@ select
     cast(lon as double)             as lon,
     cast(lat as double)             as lat,
     cast(aliases as varchar)        as aliases,
+    cast(district_code as varchar)  as district_code,   -- the district (县市区) a city's town is in; else null
     cast(source_row as bigint)      as source_row,
     cast(batch_seq as bigint)       as batch_seq
 from raw_towns

@@ -62,6 +62,9 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--period", required=True, help="2026-W43（ISO 周）、2022-12、2022-Q4、2022-H2 或 2022")
     sp.add_argument("--as-of", type=date.fromisoformat, help="截至日期 YYYY-MM-DD（默认台账中最新日期）")
     sp.add_argument("--batch", help="按某一批次导入后的状态计算（重现当时的数字）")
+    sp.add_argument("--level", choices=["town", "district"], default="town",
+                    help="town：镇街排名（默认）；district：全市各区县排名（仓库有区县名单时）")
+    sp.add_argument("--district", help="只看一个区县（代码、名称或别名）：镇街排名限于该区县")
     sp.add_argument("--json", action="store_true")
     store_arg(sp)
     sp.set_defaults(func=cmd_metrics)
@@ -159,16 +162,29 @@ def _store_state(args):
 
 
 def cmd_metrics(args) -> int:
+    from board import city
+
     period = metrics.parse_period(args.period)
     store, state = _store_state(args)
-    con = db.connect(state, materialise=db.built(state) is not None)  # what `build` built, when it has
-    result = metrics.board_metrics(con, period, args.as_of, defs.load(store, state))
+    materialise = db.built(state) is not None  # what `build` built, when it has
+    con = db.connect(state, materialise=materialise)
+    district = city.resolve(con, args.district) if args.district else None
+    if args.level == "district":
+        if not city.is_city(con):
+            raise ValueError("这个仓库只有一个区县（没有上传区县名单），没有区县排名；请用 --level town")
+        result = city.board_metrics(con, period, args.as_of, defs.load(store, state), only=district)
+    else:
+        if district is not None:
+            con = db.connect(state, materialise=materialise, districts=(district,))
+        result = metrics.board_metrics(con, period, args.as_of, defs.load(store, state))
+        if district is not None:
+            result["district_code"] = district
     if state.is_demo:
         result["demo"] = True
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
-        print(_metrics_text(result))
+        print(_districts_text(result) if args.level == "district" else _metrics_text(result))
     return 0
 
 
@@ -244,6 +260,24 @@ def _metrics_text(r: dict) -> str:
         tier = vocab.TIERS.get(t["tier"], "—") if t.get("has_data", True) else "无数据"
         lines.append(f"{t['rank'] or '—':>4} {ch:>4}  {score:>6}  {tier}   {t.get('group_rank') or '—':>4}  "
                      f"{t['town_name']}（{t.get('group') or '—'}）")
+    return "\n".join(lines)
+
+
+def _districts_text(r: dict) -> str:
+    def pct(v):
+        return "—" if v is None else f"{v * 100:.2f}%"
+
+    c = r["city"]
+    lines = [f"{'【示例数据】' if r.get('demo') else ''}统计期 {r['period']}，截至 {r['as_of']}",
+             f"全市：发现 {c.get('found')}，整改率 {pct(c.get('rectification_rate'))}，"
+             f"销号率 {pct(c.get('closure_rate'))}，按期整改率 {pct(c.get('on_time_rate'))}，逾期 {c.get('overdue')}",
+             "", f"{'排名':>4} {'变化':>4}  {'指数':>6}  三色  区县"]
+    for d in r["districts"]:
+        ch = d["rank_change"]
+        ch = "—" if ch is None else ("▲%d" % ch if ch > 0 else "▼%d" % -ch if ch < 0 else "0")
+        score = "—" if d["score"] is None else f"{d['score']:.2f}"
+        tier = vocab.TIERS.get(d["tier"], "—") if d.get("has_data", True) else "无数据"
+        lines.append(f"{d['rank'] or '—':>4} {ch:>4}  {score:>6}  {tier}   {d['district_name']}（{d['district_code']}）")
     return "\n".join(lines)
 
 

@@ -55,23 +55,59 @@ def objects() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     return tuple((name, *declared[name]) for name in order.static_order())
 
 
-def _create_objects(con, materialise: bool, cached: bool, temp_views: bool = False) -> None:
-    """Create the views and macros in dependency order (a macro binds the tables it reads when created)."""
+def _create_objects(con, materialise: bool, cached: bool, temp_views: bool = False, scoped: bool = False) -> None:
+    """Create the views and macros in dependency order (a macro binds the tables it reads when created).
+
+    Scoped (a district's board in a city's store), every table keyed by town keeps only the scope's towns
+    (SCOPED): whatever reads them downstream, views, macros and page queries alike, sees the district alone."""
     for name, layer, _ in objects():
+        where = SCOPED.get(name, "") if scoped else ""
         if layer == "macros":
             con.execute(sql(name))
         elif cached and name in MATERIALISED:
-            con.execute(f"create view {name} as select * from cache.{name}")  # our own names, not data
+            con.execute(f"create view {name} as select * from cache.{name} {where}")  # our own names, not data
         elif materialise and name in MATERIALISED:
-            con.execute(f"create table {name} as {_materialised_sql(name)}")
+            con.execute(f"create table {name} as select * from ({_materialised_sql(name)}) {where}")
         else:
-            con.execute(f"create {'temp view' if temp_views else 'view'} {name} as {sql(name)}")
+            body = f"select * from ({sql(name)}) {where}" if where else sql(name)
+            con.execute(f"create {'temp view' if temp_views else 'view'} {name} as {body}")
 
 
-def _bind_vocabulary(con) -> None:
+# What a district's scope keeps of each table that is counted on its own; the others (a hazard's recurrence)
+# are only ever read beside a scoped table. scope_towns is filled by connect() before any of these is made.
+_IN_TOWNS = "where town_code in (select town_code from scope_towns)"
+SCOPED = {"districts": "where district_code in (select district_code from scope_districts)",
+          "towns": _IN_TOWNS, "hazards": _IN_TOWNS, "inspections": _IN_TOWNS, "indicators": _IN_TOWNS,
+          "ledger_rollup": _IN_TOWNS, "grids": _IN_TOWNS,
+          "grid_events": "where grid_code in (select grid_code from scope_grids)"}
+
+
+def _scope(con, districts: tuple[str, ...], cached: bool) -> None:
+    """The tables scope_districts, scope_towns and scope_grids: the districts a connection is scoped to and
+    their towns and grids, as the store lists them now (from the cache, or from the raw batches)."""
+    def source(name):
+        if cached:
+            return f"cache.{name}"
+        chain = [n for n, layer, _ in objects() if layer != "macros" and n in _UPSTREAM[name]]
+        return "(with " + ", ".join(f"{n} as ({sql(n)})" for n in chain) + f" select * from {name})"
+    con.execute("create table scope_districts as select unnest($d::varchar[]) as district_code",
+                {"d": list(districts)})
+    con.execute(f"create table scope_towns as select town_code from {source('towns')} "
+                "where district_code in (select district_code from scope_districts)")
+    con.execute(f"create table scope_grids as select grid_code from {source('grids')} "
+                "where town_code in (select town_code from scope_towns)")
+
+
+_UPSTREAM = {"towns": ("stg_towns", "towns"), "grids": ("stg_grids", "grids")}
+
+
+def _bind_vocabulary(con, whole_name: str | None = None) -> None:
     """The one-row table `vocabulary`: the board's words (board/vocab.py) as the SQL reads them, bound as
-    parameters, never spliced in. A table, not session variables: every cursor of the connection sees it."""
+    parameters, never spliced in. A table, not session variables: every cursor of the connection sees it.
+    whole_name names the row of every town shown (全区 unless told)."""
     words = vocab.sql_words()
+    if whole_name:
+        words["district_name"] = whole_name
     types = {str: "varchar", int: "integer"}
     columns = ", ".join(
         f"${k}::{types[type(v[0])] + '[]' if isinstance(v, list) else types[type(v)]} as {k}" for k, v in words.items())
@@ -88,8 +124,10 @@ def cache_folder(store_root: Path) -> Path:
     return base / hashlib.sha256(str(Path(store_root).resolve()).encode()).hexdigest()[:16]
 
 
-def connect(state: State, *, materialise: bool = False, threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory connection whose views show the store as of `state`.
+def connect(state: State, *, materialise: bool = False, threads: int | None = None,
+            districts: tuple[str, ...] | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection whose views show the store as of `state`: the whole store, or with
+    `districts` (codes) a city's store scoped to those districts, which then reads as a district's own.
 
     With materialise, the current tables are computed once per store version and
     kept in a DuckDB file in cache_folder(store), which every later connection (any
@@ -111,9 +149,24 @@ def connect(state: State, *, materialise: bool = False, threads: int | None = No
         # DuckDB keeps what it read in its buffer pool up to 80% of RAM: an app process reached 9 GB on a
         # 10M ledger. The cache file is on disk and read-only, so evicting costs only a re-read.
         con.execute(f"set memory_limit = '{_memory_limit()}'")
-    _bind_vocabulary(con)
-    _create_objects(con, materialise, bool(cached))
+    _bind_vocabulary(con, _whole_name(con, state, districts, bool(cached)))
+    if districts is not None:
+        _scope(con, tuple(districts), bool(cached))
+    _create_objects(con, materialise, bool(cached), scoped=districts is not None)
     return con
+
+
+def _whole_name(con, state: State, districts: tuple[str, ...] | None, cached: bool) -> str:
+    """The name of the row that sums every town shown: 全区 in a district's store, 全市 in a city's, and the
+    district's own name in a city's store scoped to one district."""
+    if not state.files("districts"):
+        return vocab.DISTRICT
+    if districts is None or len(districts) != 1:
+        return vocab.CITY if districts is None else vocab.DISTRICT
+    source = "cache.districts" if cached else f"({sql('stg_districts')})"
+    row = con.execute(f"select district_name from {source} where district_code = ? "
+                      "order by batch_seq desc limit 1", [districts[0]]).fetchone()
+    return row[0] if row and row[0] else vocab.DISTRICT
 
 
 def _memory_limit() -> str:

@@ -25,6 +25,7 @@ MAJOR = "重大"
 UNGRADED = "未分级"       # a hazard with no severity, where a list groups by severity
 UNFILLED = "未填写"       # an empty department, where a league groups by department
 DISTRICT = "全区"         # the district row's name beside the towns
+CITY = "全市"             # the same row in a city's store of several districts (issue 15)
 
 # How long an overdue hazard has been overdue: (last day of the bucket, its name); the last is open-ended
 AGE_BUCKETS = ((7, "1–7天"), (30, "8–30天"), (90, "31–90天"), (None, "90天以上"))

@@ -89,16 +89,20 @@ checks as (
     group by grouping sets ((town_code), ())
 ),
 places as (
-    select false as is_district, town_code, town_name, town_type, population from towns
+    select false as is_district, town_code, town_name, town_type, population, district_code from towns
     union all
-    -- per 10,000 residents only when every town's population is known
+    -- per 10,000 residents only when every town's population is known, else the districts' own populations
+    -- when a city's store lists every one of them (metrics.district_rows counts a district the same way)
     select true, null, any_value(v.district_name), null,
-           case when count(population) = count(*) then sum(population) end
+           coalesce(case when count(population) = count(*) then sum(population) end,
+                    (select case when count(population) = count(*) then sum(population) end from districts)),
+           null
     from towns, vocabulary v
 )
 select
     p.is_district,
     p.town_code,
+    p.district_code,
     p.town_name,
     p.town_type,
     p.population,

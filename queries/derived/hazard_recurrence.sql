@@ -1,18 +1,26 @@
 -- One row per hazard that recurred: closed, and another hazard of the same unit_name (non-empty) and category
--- was found within 60 days after its closed_date; recurred_on is the first such finding. hazard_flags counts
+-- (of the same district, in a city's store) was found within 60 days after its closed_date; recurred_on is
+-- the first such finding. hazard_flags counts
 -- it as recurred as of D when closed_date <= D and recurred_on <= D (the first later finding is the one
 -- that decides: any finding in (closed_date, closed_date + 60] and <= D exists iff the first one is <= D).
--- reads: hazards
-with finds as (
+-- reads: hazards, towns
+with placed as (
+    -- a unit is a unit of its district: two districts' 某某饭店 are two places (a one-district store has none)
+    select h.hazard_id, h.unit_name, h.category, h.found_date, h.closed_date,
+           coalesce(t.district_code, '') as district
+    from hazards h
+    left join towns t on t.town_code = h.town_code
+),
+finds as (
     -- one row per unit, category and day with findings; any_id tells a hazard apart from itself
-    select unit_name, category, found_date, count(*) as n, min(hazard_id) as any_id
-    from hazards
+    select district, unit_name, category, found_date, count(*) as n, min(hazard_id) as any_id
+    from placed
     where coalesce(unit_name, '') <> '' and category is not null and found_date is not null
     group by all
 ),
 closed as (
-    select hazard_id, unit_name, category, closed_date
-    from hazards
+    select hazard_id, district, unit_name, category, closed_date
+    from placed
     where closed_date is not null and coalesce(unit_name, '') <> '' and category is not null
 ),
 nearest as (
@@ -20,12 +28,13 @@ nearest as (
     select c.hazard_id, c.closed_date, f.found_date, f.n, f.any_id
     from closed c
     asof join finds f
-      on c.unit_name = f.unit_name and c.category = f.category and c.closed_date < f.found_date
+      on c.district = f.district and c.unit_name = f.unit_name and c.category = f.category
+     and c.closed_date < f.found_date
 ),
 self_first as materialized (
     -- the first finding is the hazard itself only when it was found after it was closed (data the
     -- ingest refuses, but a store may hold it): then the first finding of another hazard decides
-    select c.hazard_id, c.unit_name, c.category, c.closed_date
+    select c.hazard_id, c.district, c.unit_name, c.category, c.closed_date
     from nearest x
     join closed c using (hazard_id)
     where x.n = 1 and x.any_id = x.hazard_id
@@ -33,8 +42,8 @@ self_first as materialized (
 first_other as (
     select s.hazard_id, s.closed_date, min(o.found_date) as found_date
     from self_first s
-    join hazards o
-      on o.unit_name = s.unit_name and o.category = s.category and o.hazard_id <> s.hazard_id
+    join placed o
+      on o.district = s.district and o.unit_name = s.unit_name and o.category = s.category and o.hazard_id <> s.hazard_id
      and o.found_date > s.closed_date
     group by s.hazard_id, s.closed_date
 )

@@ -14,9 +14,10 @@ import plotly.graph_objects as go
 from render import charts
 from render.charts import _same
 
-# Tableau-like colours that stay apart on a projector and under the white hover highlight
-DISTRICT_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
-                    "#7f7f7f", "#d62728")
+# Pale fills (ColorBrewer Pastel1/Pastel2) that stay apart from each other on a projector and leave the
+# hazards' saturated status colours (red, amber, blue, green) standing out on top of them
+DISTRICT_COLOURS = ("#b3cde3", "#decbe4", "#fed9a6", "#ccebc5", "#fbb4ae", "#e5d8bd", "#b3e2cd", "#fddaec",
+                    "#f1e2cc", "#cbd5e8")
 UNASSIGNED_COLOUR = "#dcdcdc"
 # what the towns' drawings say about towns, said about districts
 DISTRICT_WORDS = {"镇街": "区县", "相对全区中位数的得分（指数点）": "相对全市中位数区县的得分（指数点）"}
@@ -69,7 +70,7 @@ def towns_by_district(boundaries: dict, towns: pd.DataFrame, colours: dict[str, 
         district_name = by_town["district_name"].get(code)
         colour = colours.get(district, UNASSIGNED_COLOUR) if isinstance(district, str) else UNASSIGNED_COLOUR
         features.append({"type": "Feature", "geometry": f.get("geometry"), "properties": {
-            "town_code": code, "town_name": name, "fill": [*charts._hex(colour), 150], "line": [255, 255, 255, 230],
+            "town_code": code, "town_name": name, "fill": [*charts._hex(colour), 230], "line": [255, 255, 255, 255],
             "tip_title": name,
             "tip_body": f"{t('所属区县')}{'：' if charts._chinese(t) else ': '}"
                         f"{district_name if isinstance(district_name, str) else t('未分区县')}",

@@ -267,9 +267,9 @@ def test_towns_take_their_districts_colour_and_the_legend_names_the_districts():
     colours = city_charts.district_colours(["X", "Y"])
     doc, legend = city_charts.towns_by_district(BOUNDARIES, towns, colours)
     fill = {f["properties"]["town_code"]: f["properties"]["fill"][:3] for f in doc["features"]}
-    assert fill["A"] == fill["B"] == [0x1f, 0x77, 0xb4] and fill["C"] == [0xff, 0x7f, 0x0e]
+    assert fill["A"] == fill["B"] == [0xb3, 0xcd, 0xe3] and fill["C"] == [0xde, 0xcb, 0xe4]
     assert fill["E"] == [0xdc, 0xdc, 0xdc]   # E has no row here: grey, as a town without a district
-    assert legend == [("甲区", "#1f77b4"), ("乙县", "#ff7f0e"), ("未分区县", "#dcdcdc")]
+    assert legend == [("甲区", "#b3cde3"), ("乙县", "#decbe4"), ("未分区县", "#dcdcdc")]
 
 
 # -- English ------------------------------------------------------------------------------------

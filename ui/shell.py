@@ -26,7 +26,7 @@ h1 { font-size: 2.4rem !important; }
 h2 { font-size: 1.9rem !important; }
 h3 { font-size: 1.5rem !important; }
 .big-list p, .big-list li { font-size: 1.5rem; line-height: 1.6; }
-.st-key-scope-bar button p { font-size: 1.3rem; }
+.st-key-scope-bar button p, [class*="st-key-open-district-"] button p { font-size: 1.3rem; }
 </style>
 """
 
@@ -239,7 +239,7 @@ def _boards(best, worst, best_title, worst_title, name_col, rank_col, change_col
 def district_buttons(districts, key: str) -> None:
     """One button per district that opens its own board (the drill-down from the city)."""
     st.markdown(t("点击区县，进入该区县的看板："))
-    with st.container(horizontal=True, key=f"{key}-open"):
+    with st.container(horizontal=True, key=f"open-district-{key}"):
         for code, name in zip(districts["district_code"], districts["district_name"]):
             st.button(f"{md(name)} →", key=f"{key}-open-{code}", on_click=choose_scope, args=(code,))
 

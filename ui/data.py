@@ -42,7 +42,7 @@ def state() -> State:
 
 def _key(st_: State) -> tuple[str, int, str]:
     """(store, version, scope): the scope is a district code, or "" for the whole store."""
-    return str(st_.root), st_.seq, scope() or ""
+    return str(st_.root), st_.seq, _scope(st_)[0] or ""
 
 
 def _store_key(st_: State) -> tuple[str, int]:
@@ -67,15 +67,19 @@ def districts() -> list[tuple[str, str]]:
     return list(_districts(*_store_key(state())))
 
 
+def _scope(st_: State) -> tuple[str | None, str | None]:
+    return scope_.decide(list(_districts(*_store_key(st_))), scope_.asked(), scope_.allowed())
+
+
 def scope() -> str | None:
     """The district the board shows (its code), or None for the whole store: the one the session or the URL
     asks for, if the account may see it (ui.scope.decide)."""
-    return scope_.decide(districts(), scope_.asked(), scope_.allowed())[0]
+    return _scope(state())[0]
 
 
 def scope_refusal() -> str | None:
-    """Why the scope asked for is not the one shown (in Chinese), or None."""
-    return scope_.decide(districts(), scope_.asked(), scope_.allowed())[1]
+    """Why the scope asked for is not the one shown (in the viewer's language, as markdown), or None."""
+    return _scope(state())[1]
 
 
 def is_city() -> bool:

@@ -1,10 +1,18 @@
 """The city board through AppTest (issue 15), on test_city's two-district city counted by hand.
 
 District X (甲区): towns A (城关镇) and B (乙街道); district Y (乙县): towns C (城关镇 too) and E (东镇).
-December 2022 as of D = 2022-12-31 (the latest date in the ledger). Two components, so that the index can
-be worked out by hand: rectification (both districts 2 of 4 → 100 each) and overdue per 10,000 residents
-(X 1/3 best → 100, Y 1.0 worst → 0): X 100 green first, Y 50 yellow second; in November only Y had
-hazards, so Y is ▼1 and X has no change to show.
+test_city's hazards plus two: h10 (X's B, found 12-30, the ledger's latest date, so D = 2022-12-30) and h11
+(Y's E, found 12-15, deadline 12-25, open), which is overdue as of the city's now but not as of Y's own latest
+date (12-20): a district's board counts as of the city's now, as its row in the city league does.
+
+December 2022 as of D = 12-30:
+- X: h1 h2 h3 h9 h10 found; h1 h3 rectified (2/5); h1 closed (1/5); h2 overdue (per 10,000: 1/3).
+- Y: h4 h5 h6 h8 h11 found; h4 h8 rectified and closed (2/5 each); h6 h11 overdue (per 10,000: 2.0);
+  h4 recurred (1 of 2 closed).
+- The city: 10 found, 4 rectified, 3 closed, 3 overdue, 1 recurred of 3 closed.
+Two components, so that the index can be worked out by hand: rectification (both 2/5 → 100 each) and overdue
+per 10,000 residents (X best → 100, Y worst → 0): X 100 green first, Y 50 yellow second; in November only Y
+had hazards, so Y is ▼1 and X has no change to show.
 """
 
 import json
@@ -18,10 +26,16 @@ from board.store import Store
 from conftest import ROOT, commit, page_path
 from render import city_charts
 from render.format import count, rate
-from test_city import D, DEC, DEFS, DISTRICTS, HAZARDS, TOWNS
+from conftest import d
+from test_city import DEC, DEFS, DISTRICTS, HAZARDS, TOWNS
 from test_english_pages import shown
 from ui import scope
 
+HAZARDS_HERE = HAZARDS + [
+    dict(hazard_id="h10", town_code="B", found_date=d("2022-12-30"), deadline=d("2023-01-15")),
+    dict(hazard_id="h11", town_code="E", found_date=d("2022-12-15"), deadline=d("2022-12-25")),
+]
+D = d("2022-12-30")
 # a square per town, X's towns west of Y's
 SQUARES = {"A": (120.0, 30.0), "B": (120.1, 30.0), "C": (120.2, 30.0), "E": (120.3, 30.0)}
 BOUNDARIES = {"type": "FeatureCollection", "features": [
@@ -36,7 +50,7 @@ def city_store(tmp_path, monkeypatch) -> Store:
     s = Store(tmp_path / "store")
     commit(s, "districts", DISTRICTS)
     commit(s, "towns", TOWNS)
-    commit(s, "hazards", HAZARDS)
+    commit(s, "hazards", HAZARDS_HERE)
     shipped = defs.load()
     s.save_definitions(dict(shipped, components=DEFS["components"], tiers=DEFS["tiers"]), "tester")
     s.save_boundaries(BOUNDARIES, "tester")
@@ -129,13 +143,15 @@ def test_a_one_district_store_shows_no_chooser_and_todays_pages(tmp_path, monkey
 def test_the_city_overview_shows_the_city_row_and_the_districts(city_store):
     at = run()
     city_row = whole_row(db.connect(city_store.state()))
-    assert metric(at, "发现隐患") == "8" == count(city_row["found"])            # 4 in each district
-    assert metric(at, "销号率") == "37.50%" == rate(city_row["closure_rate"])   # h1, h4, h8 closed of 8
+    assert metric(at, "发现隐患") == "10" == count(city_row["found"])           # 5 in each district
+    assert metric(at, "销号率") == "30.00%" == rate(city_row["closure_rate"])   # h1, h4, h8 closed of 10
+    assert metric(at, "逾期隐患") == "3" == count(city_row["overdue"])          # h2, h6, h11
     assert metric(at, "复发率") == rate(1 / 3)                                  # h4 recurred of 3 closed
     league = table_columns(at, "district-league")
     assert (league["排名"], league["区县"], league["镇街数"]) == (["1", "2"], ["甲区", "乙县"], ["2", "2"])
     assert league["变化"] == ["—", "▼1"]
-    assert league["整改率"] == ["50.00%", "50.00%"] and league["销号率"] == ["25.00%", "50.00%"]
+    assert league["整改率"] == ["40.00%", "40.00%"] and league["销号率"] == ["20.00%", "40.00%"]
+    assert league["逾期隐患"] == ["1", "2"]
     # 红黑榜 of districts: two districts, both on 红榜 (board_size 3), 黑榜 empty
     assert [(m.label, m.value) for m in at.metric if m.label.startswith("第")] == \
         [("第1名 · 甲区", "100.00"), ("第2名 · 乙县", "50.00")]
@@ -161,20 +177,29 @@ def test_a_district_of_the_city_league_opens_its_board_and_the_city_comes_back(c
     at.button(key="overview-open-Y").click().run()
     assert at.title[0].value == "乙县 · 总览" and at.query_params["scope"] == "Y"
     y = whole_row(scoped(city_store, "Y"))
-    assert metric(at, "销号率") == rate(y["closure_rate"]) == "50.00%"   # h4 h8 of Y's 4
+    assert metric(at, "销号率") == rate(y["closure_rate"]) == "40.00%"   # h4 h8 of Y's 5
     assert [m.label for m in at.metric if m.label.startswith("第")] == ["第1名 · 城关镇", "第2名 · 东镇"]
     at.button(key="scope-back").click().run()
     assert at.title[0].value == "全市 · 总览" and at.query_params["scope"] == "city"
-    assert metric(at, "销号率") == "37.50%"
+    assert metric(at, "销号率") == "30.00%"
+
+
+def test_a_district_is_counted_as_of_the_citys_now_as_in_the_city_league(city_store):
+    assert metrics.default_as_of(scoped(city_store, "Y")) == d("2022-12-20")   # Y's own latest date
+    at = run(scope="Y")
+    assert at.markdown and any("截至 2022-12-30" in m.value for m in at.markdown)
+    rows, _, _ = city.league(db.connect(city_store.state()), DEC, D, defs.load(city_store, city_store.state()))
+    y = rows.set_index("district_code").loc["Y"]
+    assert metric(at, "逾期隐患") == count(y["overdue"]) == "2"   # h6 and h11 (due 12-25), not h6 alone
 
 
 def test_the_chooser_switches_the_scope_and_each_scope_has_its_own_figures(city_store):
     at = run(scope="Y")
-    assert metric(at, "销号率") == "50.00%"
+    assert metric(at, "销号率") == "40.00%"
     chooser(at).set_value("X").run()
     assert at.title[0].value == "甲区 · 总览" and at.query_params["scope"] == "X"
     x = whole_row(scoped(city_store, "X"))
-    assert metric(at, "销号率") == rate(x["closure_rate"]) == "25.00%"   # h1 of X's 4, not Y's cached 50%
+    assert metric(at, "销号率") == rate(x["closure_rate"]) == "20.00%"   # h1 of X's 5, not Y's cached 40%
 
 
 def test_a_district_scope_shows_only_its_towns_and_its_figures(city_store):
@@ -185,11 +210,12 @@ def test_a_district_scope_shows_only_its_towns_and_its_figures(city_store):
     assert sorted(table_columns(at, "league-table")["镇街"]) == ["东镇", "城关镇"]
     assert "乙街道" not in texts(at)
     progress = run("progress", scope="Y")
-    assert metric(progress, "发现隐患") == count(y["found"]) == "4"
+    assert metric(progress, "发现隐患") == count(y["found"]) == "5"
     assert metric(progress, "复发率") == rate(y["recurrence_rate"]) == "50.00%"   # h4 recurred of h4 h8
-    assert metric(progress, "累计逾期") == count(y["backlog_overdue"]) == "1"     # h6
+    assert metric(progress, "累计逾期") == count(y["backlog_overdue"]) == "2"     # h6, h11
     overdue = frame(progress, "隐患编号")
-    assert list(overdue["隐患编号"]) == list(db.run(con, "overdue_list", as_of=D, limit=100)["hazard_id"]) == ["h6"]
+    assert list(overdue["隐患编号"]) == list(db.run(con, "overdue_list", as_of=D, limit=100)["hazard_id"]) \
+        == ["h6", "h11"]   # 20 and 5 days overdue
     town = run("town", scope="Y")
     assert town.selectbox(key="town_pick").options == ["城关镇", "东镇"]
 
@@ -229,7 +255,7 @@ def test_a_district_outside_the_accounts_scope_is_refused(city_store, only_x):
     at = run(scope="Y")
     assert "无权查看该区县（乙县）" in at.error[0].value and "已显示 甲区" in at.error[0].value
     assert at.title[0].value == "甲区 · 总览" and at.query_params["scope"] == "X"
-    assert metric(at, "销号率") == "25.00%"                       # X's, not Y's 50%
+    assert metric(at, "销号率") == "20.00%"                       # X's, not Y's 40%
     assert [o.content for o in chooser(at).proto.options] == ["甲区"]   # no 全市, no 乙县
     assert "scope-back" not in [b.key for b in at.button]
     league = run("league", scope="Y")

@@ -94,6 +94,11 @@ def title(w) -> str:
     return w.page.locator("h1").first.inner_text().strip()
 
 
+def chosen(w) -> str:
+    """The scope the chooser shows as chosen."""
+    return w.page.locator(".st-key-scope-bar").get_by_role("radio", checked=True).inner_text().strip()
+
+
 def test_the_city_board_drills_down_to_a_district_and_back(board):
     page = board.page
     settle(board, "全市近12期走势")
@@ -107,7 +112,7 @@ def test_the_city_board_drills_down_to_a_district_and_back(board):
 
     page.get_by_role("link", name="区县排名").first.click()
     settle(board, "各区县拉低指数的分项")
-    assert title(board) == "全市 · 区县排名"
+    assert title(board) == "全市 · 区县排名" and chosen(board) == "全市"   # the chooser follows a page change
     screenshot(page, "city-league")
 
     page.get_by_role("link", name="隐患地图").first.click()
@@ -120,11 +125,12 @@ def test_the_city_board_drills_down_to_a_district_and_back(board):
     page.get_by_role("button", name="西山区 →").click()
     settle(board, "近12期走势")
     page.get_by_role("heading", name="西山区 · 总览").wait_for(timeout=60_000)
-    assert "scope=W" in page.url
+    assert "scope=W" in page.url and chosen(board) == "西山区"   # and a drill-down
     screenshot(page, "district-overview")
 
     page.get_by_role("link", name="镇街详情").first.click()
     settle(board, "排名走势（近12期）", '[data-testid="stDeckGlJsonChart"] canvas')
+    assert title(board) == "西山区 · 镇街详情" and chosen(board) == "西山区"
     page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click()
     options = [o.strip() for o in page.get_by_role("option").all_inner_texts()]
     assert sorted(options) == sorted(TOWN_NAMES["W"])   # 西山区's own towns, its 城关镇 among them; no other district's

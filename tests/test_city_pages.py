@@ -75,7 +75,7 @@ def metric(at: AppTest, label: str) -> str:
 
 
 def chooser(at: AppTest):
-    return at.button_group(key="scope_pick")
+    return at.button_group[0]
 
 
 def table_columns(at: AppTest, key: str) -> dict[str, list[str]]:

@@ -100,4 +100,3 @@ def forget() -> None:
 def choose(code: str | None) -> None:
     """Show the whole city (None) or a district from now on (a chooser's or a drill-down's choice)."""
     st.session_state[KEY] = CITY if code is None else code
-    st.session_state["scope_pick"] = CITY if code is None else code

@@ -98,11 +98,12 @@ def scope_bar() -> None:
     options = ([scope_.CITY] if permitted is None else []) + [c for c, _ in scope_.visible(listed, permitted)]
     names = {scope_.CITY: t("全市"), **dict(listed)}
     current = scope_.CITY if shown_ is None else shown_
-    if st.session_state.get("scope_pick") != current:
-        st.session_state["scope_pick"] = current   # a drill-down or the URL chose: the chooser follows
+    # a widget keeps its own state only within a page, and a drill-down changes the scope under it: one
+    # chooser per scope shown, created on the scope, follows both
+    pick = f"scope_pick_{current}"
     with st.container(horizontal=True, key="scope-bar", vertical_alignment="bottom"):
-        st.segmented_control(t("查看范围"), options, format_func=names.get, key="scope_pick", required=True,
-                             on_change=_choose_scope)
+        st.segmented_control(t("查看范围"), options, default=current, format_func=names.get, key=pick,
+                             required=True, on_change=_choose_scope, args=(pick,))
         if shown_ is not None and permitted is None:
             st.button(t("← 返回全市"), key="scope-back", type="primary", on_click=choose_scope, args=(None,))
     refused = st.session_state.get("scope_refused")
@@ -110,8 +111,8 @@ def scope_bar() -> None:
         st.error(refused)
 
 
-def _choose_scope() -> None:
-    pick = st.session_state.get("scope_pick")
+def _choose_scope(key: str) -> None:
+    pick = st.session_state.get(key)
     choose_scope(None if pick in (None, scope_.CITY) else pick)
 
 

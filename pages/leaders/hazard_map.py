@@ -28,10 +28,9 @@ FORMAT = {"rate": rate, "count": count, "number": number,
 
 city = data.is_city()
 if city:
-    # the city's towns are painted by their district: a town's own index would rank it across the whole
-    # city, which no district's board does
-    METRICS = {"district": ("所属区县", "district", "higher"), **{m: v for m, v in METRICS.items() if m != "found"}}
-    FORMAT["district"] = str
+    # the city's towns are painted by their district, or with their district's figure: a town's own index
+    # would rank it across the whole city, which no district's board does
+    METRICS = {"district": ("所属区县", "district", None), **METRICS}
 tally = data.hazard_tally(period)
 with st.container(horizontal=True):
     metric = st.selectbox(t("区县着色指标") if city else t("镇街着色指标"), list(METRICS),

@@ -39,7 +39,7 @@ if outside is not None:
 st.header(t("各区县拉低指数的分项"))
 st.caption(t("每个区县失分最多的分项（最多三项，按失去的指数点从多到少）。"))
 pulled = districts.assign(pulled=[
-    "、".join(t(names.get(c, c)) for c in codes) if len(codes) else t("无") for codes in districts["pulled_down"]])
+    p("、".join(t(names.get(c, c)) for c in codes)) if len(codes) else t("无") for codes in districts["pulled_down"]])
 st.dataframe(table(pulled, [("rank", "排名", "count"), ("district_name", "区县", "text"), ("score", "平安指数", "number"),
                             ("tier", "三色", "tier"), ("pulled", "拉低指数的分项", "text")], t),
              hide_index=True, width="stretch", placeholder="—", key="district-why-all")

@@ -72,6 +72,7 @@ def parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("grids", help="网格指标、星级和升降星")
     sp.add_argument("--period", required=True, help="2022-12、2022-Q4、2022-H2 或 2022")
     sp.add_argument("--town", help="只看一个镇街（代码、名称或别名）")
+    sp.add_argument("--district", help="只看一个区县（代码、名称或别名）")
     sp.add_argument("--as-of", type=date.fromisoformat, help="截至日期 YYYY-MM-DD（默认网格事件中最新日期）")
     sp.add_argument("--batch", help="按某一批次导入后的状态计算（重现当时的数字）")
     sp.add_argument("--json", action="store_true")
@@ -193,7 +194,11 @@ def cmd_grids(args) -> int:
 
     period = metrics.parse_period(args.period)
     store, state = _store_state(args)
-    result = grids.board_grids(db.connect(state), period, args.as_of, defs.load(store, state), args.town)
+    con = db.connect(state)
+    if args.district:
+        from board import city
+        con = db.connect(state, districts=(city.resolve(con, args.district),))
+    result = grids.board_grids(con, period, args.as_of, defs.load(store, state), args.town)
     if state.is_demo:
         result["demo"] = True
     if args.json:

@@ -763,8 +763,9 @@ def _row_districts(src: pd.DataFrame, ds: Dataset, report: Report, places: Place
         report.notices.append(f"“{header}”列未使用：仓库没有区县名单（只有一个区县时不需要这一列）")
         return None
     values = _text(src[header])
-    if values.fillna("").str.contains(INVISIBLE, regex=True).any():
-        problems.append((np.flatnonzero(values.fillna("").str.contains(INVISIBLE, regex=True).to_numpy()), header,
+    hidden = values.fillna("").str.contains(INVISIBLE, regex=True).to_numpy()
+    if hidden.any():
+        problems.append((np.flatnonzero(hidden), header,
                          "含有看不见的控制字符或文字方向字符（如 U+202E），显示出来的与实际内容不同；请删去后再上传"))
     codes, unknown = _resolve_towns(values, places.districts, "district_code")
     if unknown.any():

@@ -64,8 +64,9 @@ def login(name: str, password: str) -> str | None:
     if not auth.verify(name, password, client=client()):
         wait = auth.THROTTLE.retry_after(key)
         return "用户名或密码不对" + (f"；请 {math.ceil(wait)} 秒后再试" if wait > 0 else "")
-    logout()
-    st.session_state[KEY if auth.role(name) == "analyst" else VIEWER_KEY] = name
+    key = KEY if auth.role(name) == "analyst" else VIEWER_KEY
+    st.session_state.pop(VIEWER_KEY if key == KEY else KEY, None)  # one account per session
+    st.session_state[key] = name
     return None
 
 

@@ -45,7 +45,8 @@ def parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("ingest", help="校验并导入一个导出文件")
     sp.add_argument("file", type=Path)
-    sp.add_argument("--dataset", choices=["towns", "hazards", "inspections", "indicators", "grids", "grid_events"])
+    sp.add_argument("--dataset", choices=["districts", "towns", "hazards", "inspections", "indicators", "grids",
+                                          "grid_events"])
     sp.add_argument("--dry-run", action="store_true", help="只校验，不写入")
     sp.add_argument("--map", action="append", default=[], metavar="标准列=文件列",
                     help="把文件中的列对应到标准列，例如 --map found_date=CreatedDate（可重复）")
@@ -53,7 +54,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--partial", action="store_true",
                     help="先导入没有问题的行，有问题的行放在一边（保存在批次中，可下载）；文件整体有问题时仍不导入")
     sp.add_argument("--sheet", metavar="工作表", help="Excel 文件中要读取的工作表（默认：表头最符合的那一个）")
-    sp.add_argument("--user", help="上传人（默认 BOARD_USER 或当前登录名）")
+    sp.add_argument("--user", help="上传人（默认 BOARD_USER 或当前登录名）；用户文件中只限部分区县的账号只能上传这些区县的数据")
     sp.add_argument("--json", action="store_true")
     store_arg(sp)
     sp.set_defaults(func=cmd_ingest)
@@ -86,7 +87,7 @@ def parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("rollback", help="撤下一个批次（文件仍保留在归档中）")
     sp.add_argument("batch")
-    sp.add_argument("--user")
+    sp.add_argument("--user", help="回滚人（默认 BOARD_USER 或当前登录名）；只限部分区县的账号只能回滚自己上传的批次")
     store_arg(sp)
     sp.set_defaults(func=cmd_rollback)
 
@@ -121,6 +122,17 @@ def _user(args) -> str:
     return args.user or os.environ.get("BOARD_USER") or getpass.getuser()
 
 
+def _writer(args) -> tuple[str, frozenset[str] | None]:
+    """(who writes, the districts they are limited to or None) from the users file; a name the file does not
+    hold writes for the whole city, as before accounts had districts."""
+    from board import auth
+
+    user = _user(args)
+    if auth.role(user) == "viewer":
+        raise PermissionError(f"账号“{user}”是查看账号，不能写入数据")
+    return user, auth.scope(user)
+
+
 def read_store(explicit: Path | None) -> Store:
     """The store to read: --store, else BOARD_STORE/data/store, else the demo district."""
     store, is_demo = shown(explicit)
@@ -140,9 +152,10 @@ def cmd_ingest(args) -> int:
             raise ValueError(f"--map 应写成 标准列=文件列，而不是“{m}”")
         mapping[canon.strip()] = header.strip()
     store = Store(args.store or default_path())
-    report = ingest_path(store, args.file, dataset=args.dataset, mapping=mapping, user=_user(args),
+    user, scope = _writer(args)
+    report = ingest_path(store, args.file, dataset=args.dataset, mapping=mapping, user=user,
                          dry_run=args.dry_run, add_towns=args.add_towns, partial=args.partial,
-                         sheet=args.sheet)
+                         sheet=args.sheet, scope=scope)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1, default=str))
     else:
@@ -311,7 +324,8 @@ def cmd_batches(args) -> int:
 
 def cmd_rollback(args) -> int:
     store = Store(args.store or default_path())
-    event = store.rollback(args.batch, _user(args))
+    user, scope = _writer(args)
+    event = store.rollback(args.batch, user, own_only=scope is not None)
     print(f"已回滚批次 {event['batch_id']}（文件仍保留在归档中）。")
     return 0
 

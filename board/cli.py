@@ -110,9 +110,10 @@ def parser() -> argparse.ArgumentParser:
     store_arg(sp)
     sp.set_defaults(func=cmd_serve)
 
-    sp = sub.add_parser("demo", help="生成示例区县（示例数据）")
-    sp.add_argument("--rows", type=int, help="隐患台账行数（用于压力测试）")
-    sp.add_argument("--out", type=Path, help="示例数据仓库目录（默认 data/demo/store）")
+    sp = sub.add_parser("demo", help="生成示例区县或示例市（示例数据）")
+    sp.add_argument("--city", action="store_true", help="生成示例市（6 个县市区，其中之一即示例区县）")
+    sp.add_argument("--rows", type=int, help="隐患台账行数（用于压力测试；示例市为全市合计，按各县市区比例分配）")
+    sp.add_argument("--out", type=Path, help="示例数据仓库目录（默认 data/demo/store；示例市默认 data/demo/city-store）")
     sp.add_argument("--if-missing", action="store_true", help="已存在时不重建")
     sp.set_defaults(func=cmd_demo)
     return p
@@ -348,6 +349,12 @@ def cmd_serve(args) -> int:
 def cmd_demo(args) -> int:
     from tools import demo_store
 
-    path = demo_store.ensure(args.out, rows=args.rows, rebuild=not args.if_missing)
-    print(f"示例数据仓库：{path}")
+    if args.rows is not None and args.rows < 0:
+        raise ValueError("--rows 是隐患台账行数，不能是负数")
+    try:
+        path = demo_store.ensure(args.out, city=args.city, rows=args.rows, rebuild=not args.if_missing)
+    except RuntimeError as e:  # an export the ingest refused: its report, as an upload would show it
+        print(f"✗ 示例数据未能生成：\n{e}", file=sys.stderr)
+        return 1
+    print(f"示例数据仓库{'（示例市）' if args.city else ''}：{path}")
     return 0

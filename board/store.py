@@ -47,6 +47,11 @@ def demo_path() -> Path:
     return ROOT / "data" / "demo" / "store"
 
 
+def demo_city_path() -> Path:
+    """The demo city's store (tools.demo_store.ensure(city=True)), beside the demo district's."""
+    return ROOT / "data" / "demo" / "city-store"
+
+
 def shown(explicit: Path | str | None = None) -> tuple["Store", bool]:
     """(the store to read, whether it is the demo stand-in).
 

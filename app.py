@@ -12,7 +12,13 @@ PAGES = ROOT / "pages"
 
 st.set_page_config(page_title="平安晾晒台", page_icon=str(ROOT / "assets" / "favicon.png"), layout="wide")
 
-if st.query_params.get("mode") == "meeting":
+if not auth.may_view():
+    # an office that hands out viewer accounts closes the board: an anonymous session sees the login page only,
+    # whatever page or mode its URL asks for
+    shell.language()
+    st.navigation([st.Page(PAGES / "account" / "login.py", title=t("登录"), url_path="login", default=True)],
+                  position="hidden").run()
+elif st.query_params.get("mode") == "meeting":
     # the meeting-room screen: no navigation, no sidebar, one rotating page
     st.navigation([st.Page(PAGES / "screen" / "meeting.py", title=t("会议模式"), url_path="meeting", default=True)],
                   position="hidden").run()
@@ -33,7 +39,7 @@ else:
         st.Page(leaders / "town.py", title=t("镇街详情"), url_path="town"),
         st.Page(leaders / "grids.py", title=t("网格"), url_path="grids"),
     ]
-    # analyst pages do not exist in a viewer's navigation, so their URLs lead nowhere
+    # analyst pages do not exist in a viewer's navigation (anonymous or a viewer account), so their URLs lead nowhere
     analysts = PAGES / "analysts"
     analyst = [
         st.Page(analysts / "upload.py", title=t("数据上传"), url_path="upload"),
@@ -42,6 +48,6 @@ else:
         st.Page(analysts / "boundaries.py", title=t("镇街边界"), url_path="boundaries"),
         st.Page(analysts / "notice.py", title=t("晾晒通报"), url_path="notice"),
     ] if auth.is_analyst() else []
-    account = [st.Page(PAGES / "account" / "login.py", title=t("分析员登录") if not auth.is_analyst() else t("账号"),
+    account = [st.Page(PAGES / "account" / "login.py", title=t("账号") if auth.account() else t("分析员登录"),
                        url_path="login")]
     st.navigation({t("晾晒"): viewer, **({t("分析"): analyst} if analyst else {}), "": account}).run()

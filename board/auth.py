@@ -1,8 +1,12 @@
-"""Analyst accounts: bcrypt hashes in a users file outside the tracked tree, and slowed-down failed logins.
+"""Accounts: bcrypt hashes in a users file outside the tracked tree, roles and district scopes, and slowed-down
+failed logins.
 
-The users file is $BOARD_USERS, else data/users.json (gitignored). It holds
-only names and bcrypt hashes and is written atomically with mode 0600.
-`python -m board user add NAME` creates or resets an account.
+The users file is $BOARD_USERS, else data/users.json (gitignored). It is written
+atomically with mode 0600 and holds per name: the bcrypt hash, "role" ("analyst",
+the default when absent, or "viewer", who may log in and look but never upload)
+and "districts" (codes or names as the administrator wrote them; absent or empty:
+the whole city). `python -m board user add NAME [--role viewer] [--district D …]`
+creates or resets an account.
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ from pathlib import Path
 import bcrypt
 
 from board import ROOT
+from board.parse import normalise_key
 from board.store import _now, _write_bytes
 
 MIN_PASSWORD = 8
 MAX_NAME = 64
 FREE_FAILURES = 3  # mistyping is normal; the delay starts after this many failures in a row
 MAX_DELAY = 300.0  # seconds; a locked-out analyst waits at most five minutes
+ROLES = {"analyst": "分析员", "viewer": "查看"}
 # bcrypt of a random password: unknown names cost as much time as known ones
 _DUMMY_HASH = b"$2b$12$V1GJov3uJqmEuIt.Dh.Ya.05m24KmIzFCvV.6ksAu7/4cSNsk43Uy"
 
@@ -48,15 +54,27 @@ def check_name(name: str) -> str:
     return name
 
 
-def add(name: str, password: str, path: Path | None = None) -> None:
-    """Create the account, or set a new password for an existing one."""
+def add(name: str, password: str, path: Path | None = None, *, role: str | None = None,
+        districts: list[str] | None = None) -> None:
+    """Create the account, or set a new password for an existing one.
+
+    role and districts, when given, replace the account's; when not, a new account is an analyst of the whole
+    city and an existing one keeps its own (a password reset must not widen a district analyst to the city).
+    """
     name = check_name(name)
     if len(password) < MIN_PASSWORD:
         raise ValueError(f"密码至少 {MIN_PASSWORD} 个字符")
+    if role is not None and role not in ROLES:
+        raise ValueError(f"角色只能是 {' 或 '.join(ROLES)}（{'、'.join(ROLES.values())}）")
+    written = [d.strip() for d in districts or () if d and d.strip()]
     path = path or users_path()
     doc = _load(path)
+    old = doc["users"].get(name, {})
     doc["users"][name] = {"hash": bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode(),
-                          "created": _now()}
+                          "created": _now(),
+                          "role": role or old.get("role", "analyst"),
+                          "districts": list(dict.fromkeys(written)) if districts is not None
+                          else list(old.get("districts") or [])}
     _write_bytes(path, json.dumps(doc, ensure_ascii=False, indent=1).encode())
     os.chmod(path, 0o600)
 
@@ -72,6 +90,46 @@ def remove(name: str, path: Path | None = None) -> bool:
 
 def names(path: Path | None = None) -> list[str]:
     return sorted(_load(path or users_path())["users"])
+
+
+def account(name: str | None, path: Path | None = None) -> dict | None:
+    """The users-file entry of this name, or None when there is no such account."""
+    return _load(path or users_path())["users"].get((name or "").strip()) if name else None
+
+
+def role(name: str | None, path: Path | None = None) -> str | None:
+    """"analyst" or "viewer"; None when there is no such account. An entry without a role is an analyst (users
+    files written before viewers existed), one with a role this board does not know may only look."""
+    entry = account(name, path)
+    if entry is None:
+        return None
+    r = entry.get("role", "analyst")
+    return r if r in ROLES else "viewer"
+
+
+def scope(name: str | None, path: Path | None = None) -> frozenset[str] | None:
+    """The districts (codes or names, as written) the account is limited to; None: every district (an account
+    without districts, or a name the users file does not hold, such as a command-line user's login name)."""
+    entry = account(name, path)
+    written = frozenset(str(d).strip() for d in (entry or {}).get("districts") or () if str(d).strip())
+    return written or None
+
+
+def has_viewers(path: Path | None = None) -> bool:
+    """True when the users file holds a viewer account: the office then wants the board closed to others."""
+    return any(role(n, path) == "viewer" for n in names(path))
+
+
+def resolve_scope(written, lookup) -> frozenset[str] | None:
+    """A scope as district codes: each entry matched (NFKC, spaces ignored) against the store's districts by
+    code, name or alias. lookup: queries/district_lookup.sql (key, district_code), codes first. An entry that
+    names no district gives nothing: a scope never widens because the store does not know a name."""
+    if written is None:
+        return None
+    keys: dict[str, str] = {}
+    for key, code in zip(lookup["key"], lookup["district_code"]):
+        keys.setdefault(normalise_key(key), code)
+    return frozenset(keys[k] for k in (normalise_key(str(e)) for e in written) if k in keys)
 
 
 class Throttle:
@@ -143,6 +201,10 @@ def register(sub) -> None:
     a = users.add_parser("add", help="新建账号或重设密码")
     a.add_argument("name")
     a.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（第一行）")
+    a.add_argument("--role", choices=list(ROLES), help="analyst 分析员（默认，可上传）或 viewer 查看账号（只能查看）")
+    a.add_argument("--district", action="append", metavar="区县",
+                   help="只限这个区县（代码或名称，可重复）；不写则为全市")
+    a.add_argument("--city", action="store_true", help="取消区县限制，改为全市")
     a.set_defaults(func=cmd_add)
     r = users.add_parser("remove", help="删除账号")
     r.add_argument("name")
@@ -158,10 +220,21 @@ def cmd_add(args) -> int:
         password = getpass.getpass("密码：")
         if getpass.getpass("再输一次：") != password:
             raise ValueError("两次输入的密码不一致")
+    if args.city and args.district:
+        raise ValueError("--city（全市）和 --district（只限某些区县）不能同时使用")
     existed = args.name.strip() in names(args.users)
-    add(args.name, password, args.users)
-    print(f"{'已重设密码' if existed else '已新建账号'}：{args.name.strip()}（{args.users or users_path()}）")
+    add(args.name, password, args.users, role=args.role, districts=[] if args.city else args.district)
+    name = args.name.strip()
+    extra = "，".join(describe(name, args.users))
+    print(f"{'已重设密码' if existed else '已新建账号'}：{name}{f'（{extra}）' if extra else ''}"
+          f"（{args.users or users_path()}）")
     return 0
+
+
+def describe(name: str, path: Path | None = None) -> list[str]:
+    """The account's role and districts in words, when they are not an analyst's of the whole city."""
+    r, s = role(name, path), scope(name, path)
+    return ([ROLES[r] + "账号"] if r != "analyst" else []) + ([f"只限 {'、'.join(sorted(s))}"] if s else [])
 
 
 def cmd_remove(args) -> int:
@@ -173,5 +246,5 @@ def cmd_remove(args) -> int:
 
 def cmd_list(args) -> int:
     for n in names(args.users):
-        print(n)
+        print("\t".join([n, *describe(n, args.users)]))
     return 0

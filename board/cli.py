@@ -45,7 +45,8 @@ def parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("ingest", help="校验并导入一个导出文件")
     sp.add_argument("file", type=Path)
-    sp.add_argument("--dataset", choices=["towns", "hazards", "inspections", "indicators", "grids", "grid_events"])
+    sp.add_argument("--dataset", choices=["districts", "towns", "hazards", "inspections", "indicators", "grids",
+                                          "grid_events"])
     sp.add_argument("--dry-run", action="store_true", help="只校验，不写入")
     sp.add_argument("--map", action="append", default=[], metavar="标准列=文件列",
                     help="把文件中的列对应到标准列，例如 --map found_date=CreatedDate（可重复）")
@@ -53,7 +54,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--partial", action="store_true",
                     help="先导入没有问题的行，有问题的行放在一边（保存在批次中，可下载）；文件整体有问题时仍不导入")
     sp.add_argument("--sheet", metavar="工作表", help="Excel 文件中要读取的工作表（默认：表头最符合的那一个）")
-    sp.add_argument("--user", help="上传人（默认 BOARD_USER 或当前登录名）")
+    sp.add_argument("--user", help="上传人（默认 BOARD_USER 或当前登录名）；用户文件中只限部分区县的账号只能上传这些区县的数据")
     sp.add_argument("--json", action="store_true")
     store_arg(sp)
     sp.set_defaults(func=cmd_ingest)
@@ -72,6 +73,7 @@ def parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("grids", help="网格指标、星级和升降星")
     sp.add_argument("--period", required=True, help="2022-12、2022-Q4、2022-H2 或 2022")
     sp.add_argument("--town", help="只看一个镇街（代码、名称或别名）")
+    sp.add_argument("--district", help="只看一个区县（代码、名称或别名）")
     sp.add_argument("--as-of", type=date.fromisoformat, help="截至日期 YYYY-MM-DD（默认网格事件中最新日期）")
     sp.add_argument("--batch", help="按某一批次导入后的状态计算（重现当时的数字）")
     sp.add_argument("--json", action="store_true")
@@ -85,7 +87,7 @@ def parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("rollback", help="撤下一个批次（文件仍保留在归档中）")
     sp.add_argument("batch")
-    sp.add_argument("--user")
+    sp.add_argument("--user", help="回滚人（默认 BOARD_USER 或当前登录名）；只限部分区县的账号只能回滚自己上传的批次")
     store_arg(sp)
     sp.set_defaults(func=cmd_rollback)
 
@@ -108,9 +110,10 @@ def parser() -> argparse.ArgumentParser:
     store_arg(sp)
     sp.set_defaults(func=cmd_serve)
 
-    sp = sub.add_parser("demo", help="生成示例区县（示例数据）")
-    sp.add_argument("--rows", type=int, help="隐患台账行数（用于压力测试）")
-    sp.add_argument("--out", type=Path, help="示例数据仓库目录（默认 data/demo/store）")
+    sp = sub.add_parser("demo", help="生成示例区县或示例市（示例数据）")
+    sp.add_argument("--city", action="store_true", help="生成示例市（6 个县市区，其中之一即示例区县）")
+    sp.add_argument("--rows", type=int, help="隐患台账行数（用于压力测试；示例市为全市合计，按各县市区比例分配）")
+    sp.add_argument("--out", type=Path, help="示例数据仓库目录（默认 data/demo/store；示例市默认 data/demo/city-store）")
     sp.add_argument("--if-missing", action="store_true", help="已存在时不重建")
     sp.set_defaults(func=cmd_demo)
     return p
@@ -118,6 +121,17 @@ def parser() -> argparse.ArgumentParser:
 
 def _user(args) -> str:
     return args.user or os.environ.get("BOARD_USER") or getpass.getuser()
+
+
+def _writer(args) -> tuple[str, frozenset[str] | None]:
+    """(who writes, the districts they are limited to or None) from the users file; a name the file does not
+    hold writes for the whole city, as before accounts had districts."""
+    from board import auth
+
+    user = _user(args)
+    if auth.role(user) == "viewer":
+        raise PermissionError(f"账号“{user}”是查看账号，不能写入数据")
+    return user, auth.scope(user)
 
 
 def read_store(explicit: Path | None) -> Store:
@@ -139,9 +153,10 @@ def cmd_ingest(args) -> int:
             raise ValueError(f"--map 应写成 标准列=文件列，而不是“{m}”")
         mapping[canon.strip()] = header.strip()
     store = Store(args.store or default_path())
-    report = ingest_path(store, args.file, dataset=args.dataset, mapping=mapping, user=_user(args),
+    user, scope = _writer(args)
+    report = ingest_path(store, args.file, dataset=args.dataset, mapping=mapping, user=user,
                          dry_run=args.dry_run, add_towns=args.add_towns, partial=args.partial,
-                         sheet=args.sheet)
+                         sheet=args.sheet, scope=scope)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1, default=str))
     else:
@@ -193,7 +208,11 @@ def cmd_grids(args) -> int:
 
     period = metrics.parse_period(args.period)
     store, state = _store_state(args)
-    result = grids.board_grids(db.connect(state), period, args.as_of, defs.load(store, state), args.town)
+    con = db.connect(state)
+    if args.district:
+        from board import city
+        con = db.connect(state, districts=(city.resolve(con, args.district),))
+    result = grids.board_grids(con, period, args.as_of, defs.load(store, state), args.town)
     if state.is_demo:
         result["demo"] = True
     if args.json:
@@ -306,7 +325,8 @@ def cmd_batches(args) -> int:
 
 def cmd_rollback(args) -> int:
     store = Store(args.store or default_path())
-    event = store.rollback(args.batch, _user(args))
+    user, scope = _writer(args)
+    event = store.rollback(args.batch, user, own_only=scope is not None)
     print(f"已回滚批次 {event['batch_id']}（文件仍保留在归档中）。")
     return 0
 
@@ -329,6 +349,12 @@ def cmd_serve(args) -> int:
 def cmd_demo(args) -> int:
     from tools import demo_store
 
-    path = demo_store.ensure(args.out, rows=args.rows, rebuild=not args.if_missing)
-    print(f"示例数据仓库：{path}")
+    if args.rows is not None and args.rows < 0:
+        raise ValueError("--rows 是隐患台账行数，不能是负数")
+    try:
+        path = demo_store.ensure(args.out, city=args.city, rows=args.rows, rebuild=not args.if_missing)
+    except RuntimeError as e:  # an export the ingest refused: its report, as an upload would show it
+        print(f"✗ 示例数据未能生成：\n{e}", file=sys.stderr)
+        return 1
+    print(f"示例数据仓库{'（示例市）' if args.city else ''}：{path}")
     return 0

@@ -31,6 +31,9 @@ CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": Fa
 # The layers as the data flows: staging renames and casts, current keeps the latest row per key, derived
 # adds recurrence and rollups; macros are table functions. A page query is a file directly under queries/.
 LAYERS = ("staging", "current", "derived", "macros")
+# Computed once while the cache is built, for the tables built from it, and not kept: a cached connection reads
+# it back from the kept table that holds the same rows (name: (that table, the column it adds)).
+BUILD_ONLY = {"hazard_rows": ("hazards", "recurred_on")}
 # Materialised once per store version in the cache file (the rest stay views over them).
 MATERIALISED = ("districts", "towns", "hazards", "hazard_recurrence", "inspections", "indicators", "ledger_rollup",
                 "grids", "grid_events")
@@ -64,6 +67,12 @@ def _create_objects(con, materialise: bool, cached: bool, temp_views: bool = Fal
         where = SCOPED.get(name, "") if scoped else ""
         if layer == "macros":
             con.execute(sql(name))
+        elif cached and name in BUILD_ONLY:
+            table, extra = BUILD_ONLY[name]
+            con.execute(f"create view {name} as select * exclude ({extra}) from cache.{table} {where}")
+        elif materialise and name in BUILD_ONLY:
+            con.execute(f"create {'temp table' if temp_views else 'table'} {name} as "
+                        f"select * from ({sql(name)}) {where}")
         elif cached and name in MATERIALISED:
             con.execute(f"create view {name} as select * from cache.{name} {where}")  # our own names, not data
         elif materialise and name in MATERIALISED:
@@ -77,7 +86,7 @@ def _create_objects(con, materialise: bool, cached: bool, temp_views: bool = Fal
 # are only ever read beside a scoped table. scope_towns is filled by connect() before any of these is made.
 _IN_TOWNS = "where town_code in (select town_code from scope_towns)"
 SCOPED = {"districts": "where district_code in (select district_code from scope_districts)",
-          "towns": _IN_TOWNS, "hazards": _IN_TOWNS, "inspections": _IN_TOWNS, "indicators": _IN_TOWNS,
+          "towns": _IN_TOWNS, "hazard_rows": _IN_TOWNS, "hazards": _IN_TOWNS, "inspections": _IN_TOWNS, "indicators": _IN_TOWNS,
           "ledger_rollup": _IN_TOWNS, "grids": _IN_TOWNS,
           "grid_events": "where grid_code in (select grid_code from scope_grids)"}
 
@@ -265,6 +274,7 @@ def _cache(state: State) -> Path | None:
         cap = os.environ.get("BOARD_DUCKDB_BUILD_MEMORY", "").strip()
         build = duckdb.connect(str(tmp), config=dict(CONFIG, **({"memory_limit": cap} if cap else {})))
         try:
+            build.execute("set enable_progress_bar = false")  # the app's log and the CLI's output stay clean
             _raw_views(build, state)
             _bind_vocabulary(build)
             _create_objects(build, materialise=True, cached=False, temp_views=True)

@@ -45,12 +45,48 @@ def problems(definitions: dict) -> list[str]:
     if not (isinstance(g, (int, float)) and isinstance(y, (int, float)) and 0 <= y <= g <= 100):
         out.append("三色阈值应满足 0 ≤ 黄 ≤ 绿 ≤ 100")
     out.extend(_group_problems(definitions))
+    out.extend(_level_problems(definitions, codes))
     size = definitions.get("board_size", 3)
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         out.append(f"红黑榜名额（board_size）应为不小于 1 的整数，现在是“{size}”")
     if definitions.get("no_data", "last") not in NO_DATA:
         out.append("无数据镇街的排法（no_data）只能是 "
                    + "、".join(f"{k}（{v}）" for k, v in NO_DATA.items()))
+    return out
+
+
+LEVELS = {"district": "区县"}
+
+
+def _level_problems(definitions: dict, codes: list[str]) -> list[str]:
+    """"levels": {"district": {"weights": {code: w}, "tiers": {…}, "no_data": …}}: a level's own weights
+    (of components that exist, summing to 100 with the rest) and tiers."""
+    levels = definitions.get("levels") or {}
+    if not isinstance(levels, dict):
+        return ["分级设置（levels）应为 {\"district\": {…}}"]
+    out = []
+    for level, over in levels.items():
+        name = LEVELS.get(level)
+        if name is None:
+            out.append(f"没有“{level}”这一级：分级设置只能是 " + "、".join(f"{k}（{v}）" for k, v in LEVELS.items()))
+            continue
+        weights = (over or {}).get("weights") or {}
+        unknown = [c for c in weights if c not in codes]
+        if unknown:
+            out.append(f"{name}级权重中的分项 {'、'.join(unknown)} 不存在")
+        bad = [c for c, w in weights.items() if isinstance(w, bool) or not isinstance(w, (int, float)) or w < 0]
+        if bad:
+            out.append(f"{name}级权重应为不小于 0 的数：{'、'.join(bad)}")
+        elif not unknown:
+            total = sum(float(weights.get(c["code"], c.get("weight") or 0)) for c in definitions["components"])
+            if abs(total - 100) > 1e-9:
+                out.append(f"{name}级权重合计应为 100，现在是 {total:g}")
+        if "tiers" in (over or {}):
+            g, y = over["tiers"].get("green"), over["tiers"].get("yellow")
+            if not (isinstance(g, (int, float)) and isinstance(y, (int, float)) and 0 <= y <= g <= 100):
+                out.append(f"{name}级三色阈值应满足 0 ≤ 黄 ≤ 绿 ≤ 100")
+        if (over or {}).get("no_data", "last") not in NO_DATA:
+            out.append(f"{name}级无数据的排法（no_data）只能是 " + "、".join(NO_DATA))
     return out
 
 

@@ -22,12 +22,12 @@ import cn2an
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from board import db, definitions as defs, messages
+from board import auth, db, definitions as defs, messages
 from board.errors import Problem, Rejected
 from board.parse import (normalise_key, normalise_text, parse_dates, parse_integers,
                          parse_month, parse_numbers)
 from board.readers import RawTable, read_table
-from board.schema import (DATASETS, ESCALATIONS, FLAG_DATES, Dataset, arrow_schema, header_key,
+from board.schema import (DATASETS, ESCALATIONS, FLAG_DATES, NOT_STORED, Dataset, arrow_schema, header_key,
                           stored_name, vocabulary)
 from board.store import Duplicate, Store
 
@@ -53,6 +53,7 @@ class Report:
     batch_id: str | None = None
     duplicate_of: str | None = None
     new_towns: list[str] = field(default_factory=list)
+    new_town_districts: dict[str, str | None] = field(default_factory=dict)  # new town → its district's code
     mapping: dict[str, str] = field(default_factory=dict)  # canonical column → header in the file
     unused_columns: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
@@ -142,18 +143,20 @@ def ingest(store: Store, data: bytes, filename: str, *, dataset: str | None = No
            mapping: dict[str, str] | None = None, user: str = "", dry_run: bool = False,
            add_towns: bool = False, today: date | None = None, kind: str = "real",
            partial: bool = False, sheet: str | None = None,
-           values: dict[str, dict[str, str]] | None = None) -> Report:
+           values: dict[str, dict[str, str]] | None = None, scope: frozenset[str] | None = None) -> Report:
     """Validate an upload in full; commit it as one batch unless dry_run or rejected.
 
     partial: commit the valid rows and set the others aside (kept in the batch with their reasons);
     a structural problem (unreadable, wrong dataset, required column missing, every row bad) still
     refuses the whole file. sheet: the worksheet to read. values: the analyst's value mapping,
-    canonical column → {value as written → value the board knows}.
+    canonical column → {value as written → value the board knows}. scope: the districts (codes or names,
+    as board.auth.scope gives them) the uploading account may touch, None for the whole city; a row of a
+    town in another district is a problem of that row, and only a city account may upload districts.
     """
     report = Report(file=Path(filename).name, partial=partial)
     try:
         _prepare(store, data, report, dataset, mapping or {}, add_towns, today or date.today(), sheet,
-                 values or {})
+                 values or {}, scope, user)
     except Rejected as r:
         report.problems = r.problems
         report.structural = True
@@ -199,7 +202,8 @@ def ingest_path(store: Store, path: Path | str, **kw) -> Report:
 # -- the steps ------------------------------------------------------------------
 
 
-def _prepare(store, data, report, dataset, mapping, add_towns, today, sheet=None, values=None):
+def _prepare(store, data, report, dataset, mapping, add_towns, today, sheet=None, values=None, scope=None,
+             user=""):
     state = store.state()
     definitions = defs.load(store, state)
     hints = {a for d in DATASETS.values() for c in d.columns for a in c.aliases}
@@ -211,6 +215,11 @@ def _prepare(store, data, report, dataset, mapping, add_towns, today, sheet=None
     headers = list(raw.frame.columns)
     report.dataset = dataset or detect_dataset(headers, definitions, report.file)
     ds = DATASETS[report.dataset]
+    con = db.connect(state)
+    places = _places(con, scope, user)
+    if report.dataset == "districts" and places.scope is not None:
+        raise Rejected([Problem(report.file, f"区县名单只能由全市的分析员账号上传；账号“{user}”只能上传 "
+                                             f"{places.scope_label} 的数据")])
     report.mapping = map_columns(ds, headers, mapping, definitions, report.file, notes=report.notices,
                                  suggested=report.suggestions)
     used = set(report.mapping.values()) | set(report.suggestions.values())
@@ -218,15 +227,16 @@ def _prepare(store, data, report, dataset, mapping, add_towns, today, sheet=None
     if report.unused_columns:
         report.notices.append("以下列未使用：" + "、".join(map(str, report.unused_columns[:20]))
                               + ("……" if len(report.unused_columns) > 20 else ""))
-    con = db.connect(state)
-    towns = db.run(con, "town_lookup")
     if report.dataset == "indicators":
-        frame, problems = _indicators(raw, report, definitions, towns, add_towns)
+        frame, problems = _indicators(raw, report, definitions, places, add_towns)
     else:
-        grids = db.run(con, "grid_lookup") if any(c.kind == "grid" for c in ds.columns) else None
-        frame, problems = _typed(raw, ds, report, towns, add_towns, today, values or {}, grids)
-    if report.dataset == "towns" and not problems:
-        problems = _town_conflicts(frame, db.run(con, "town_names"), report)
+        grids = None
+        if any(c.kind == "grid" for c in ds.columns):
+            grids = db.run(con, "grid_lookup")
+            places.grid_town = dict(db.run(con, "grid_towns").itertuples(index=False))
+        frame, problems = _typed(raw, ds, report, places, add_towns, today, values or {}, grids)
+    if report.dataset in REGISTERS and not problems:
+        problems = _name_conflicts(frame, db.run(con, REGISTERS[report.dataset].query), report)
     report.rows = len(raw.frame)
     report.problems = _collapse(problems, raw, report.file)
     if report.problems:
@@ -251,13 +261,13 @@ def _prepare(store, data, report, dataset, mapping, add_towns, today, sheet=None
     report.notices += _placeholder_points(frame, report)
     report.notices += _implausible(frame, report, today)
     if report.dataset != "indicators":
-        frame = frame.drop(columns=[c.name for c in ds.columns if c.kind == "flag"], errors="ignore")
+        frame = frame.drop(columns=[c.name for c in ds.columns if c.kind in NOT_STORED], errors="ignore")
         frame["source_row"] = rows.astype("int64")
     table = pa.Table.from_pandas(frame, schema=arrow_schema(report.dataset).remove(
         arrow_schema(report.dataset).get_field_index("batch_seq")), preserve_index=False)
     tables = []
     if report.new_towns:
-        tables.append(("towns", _new_towns_table(report.new_towns)))
+        tables.append(("towns", _new_towns_table(report.new_towns, report.new_town_districts)))
     tables.append((report.dataset, table))
     report.tables = tables
     report.added, report.updated = _added_updated(con, report.dataset, table)
@@ -292,10 +302,12 @@ def _recheck(state, report: Report) -> tuple[int, int]:
     now is (another upload may have committed since this one was validated)."""
     con = db.connect(state)
     dataset, table = report.tables[-1]
-    if dataset == "towns":
-        frame = table.select(["town_code", "town_name", "aliases"]).to_pandas()
-        problems = _town_conflicts(frame, db.run(con, "town_names"), Report(file=report.file,
-                                                                          mapping=report.mapping))
+    if dataset in REGISTERS:
+        register = REGISTERS[dataset]
+        frame = table.select([register.code, register.name, "aliases", *register.group]).to_pandas()
+        problems = _name_conflicts(frame, db.run(con, register.query), Report(file=report.file,
+                                                                             mapping=report.mapping,
+                                                                             dataset=dataset))
         if problems:
             raise Rejected([Problem(report.file, reason, column=header) for _, header, reason in problems])
     report.added, report.updated = _added_updated(con, dataset, table)
@@ -341,14 +353,21 @@ def _placeholder_points(frame: pd.DataFrame, report: Report) -> list[str]:
 def detect_dataset(headers: list[str], definitions: dict, filename: str) -> str:
     """The dataset whose aliases the headers match best."""
     keys = {header_key(h) for h in headers}
-    scores = {ds.name: len(_auto_match(ds, headers)) for ds in DATASETS.values()}
+    matched = {ds.name: _auto_match(ds, headers) for ds in DATASETS.values()}
+    scores = {name: len(m) for name, m in matched.items()}
+    # 区县代码 / 区县名称 are a districts list's own columns and a towns list's 所属区县: a file that names
+    # towns is a towns list, a file that names districts by code and no town is a districts list
+    if {"town_code", "town_name"} & set(matched["towns"]):
+        scores["districts"] = 0
+    elif "district_code" in matched["districts"]:
+        scores["towns"] = 0
     scores["indicators"] += sum(1 for i in defs.indicators(definitions)
                                 if header_key(i["name"]) in keys or header_key(i["code"]) in keys)
     if "month" not in _auto_match(DATASETS["indicators"], headers):
         scores["indicators"] = 0
     best = sorted(scores.items(), key=lambda kv: -kv[1])
     if best[0][1] < 2 or best[0][1] == best[1][1]:
-        raise Rejected([Problem(filename, "无法从表头判断这是哪类数据（镇街名单、隐患台账、检查记录、结果指标、网格名单或网格事件）。"
+        raise Rejected([Problem(filename, "无法从表头判断这是哪类数据（区县名单、镇街名单、隐患台账、检查记录、结果指标、网格名单或网格事件）。"
                                           "请在上传时指定数据类型，并把列对应到标准列。",
                                 value="、".join(map(str, headers[:12])))])
     return best[0][0]
@@ -480,7 +499,7 @@ def _looks_like_other(ds, headers, definitions):
     return other if other != ds.name else None
 
 
-def _typed(raw: RawTable, ds: Dataset, report: Report, towns: pd.DataFrame, add_towns: bool,
+def _typed(raw: RawTable, ds: Dataset, report: Report, places: "Places", add_towns: bool,
            today: date, values_map: dict[str, dict[str, str]] | None = None, grids: pd.DataFrame | None = None):
     """Parse every mapped column to its type; problems for values that cannot be read."""
     src = raw.frame
@@ -492,10 +511,11 @@ def _typed(raw: RawTable, ds: Dataset, report: Report, towns: pd.DataFrame, add_
         if mask.any():
             problems.append((np.flatnonzero(mask), header, reason))
 
+    row_districts = _row_districts(src, ds, report, places, problems)
     for c in ds.columns:
         header = report.mapping.get(c.name)
         s = src[header] if header is not None else pd.Series([""] * len(src), index=src.index)
-        if c.kind in ("text", "town", "severity"):
+        if c.kind in ("text", "town", "severity", "district"):
             values = _text(s)
             # a name or code must read as it is: a right-to-left override shows 道街湖东 as 东湖街道.
             # Refused rather than stripped, because stripping could quietly make it another town's name.
@@ -504,7 +524,9 @@ def _typed(raw: RawTable, ds: Dataset, report: Report, towns: pd.DataFrame, add_
         if c.kind == "text":
             out[c.name] = values
         elif c.kind == "district":
-            out["district_code"] = _text(s)  # resolved against the districts dataset: issue 15's ingest slice
+            out["district_code"] = _town_districts(values, header, places, problems)
+        elif c.kind == "district_ref":
+            pass  # read before the loop: it tells which town a shared name means, and is not stored
         elif c.kind == "prose":
             # free text is kept as the analyst wrote it (no NFKC folding), only its ends trimmed; invisible
             # characters are kept but shown, as \u202e, so the text cannot read differently from what it is
@@ -530,18 +552,12 @@ def _typed(raw: RawTable, ds: Dataset, report: Report, towns: pd.DataFrame, add_
         elif c.kind == "town":
             # exports write "Unspecified" or 未知 where the area is not known: that is an empty town
             values = values.where(~values.fillna("").str.lower().isin(UNKNOWN_TOWN), None)
-            codes, unknown = _resolve_towns(values, towns)
-            if unknown.any() and add_towns:
-                report.new_towns = sorted(set(values[unknown]))
-                codes = codes.where(~unknown, values)
-                unknown = np.zeros(len(values), bool)
-            out["town_code"] = codes
-            bad(unknown, header, "镇街不在镇街名单中（代码、名称或别名都对不上）"
-                + ("；请先上传镇街名单" if towns.empty else ""))
+            out["town_code"] = _town_refs(values, header, places, report, add_towns, row_districts, problems)
         elif c.kind == "grid":
             codes, unknown = _resolve_towns(_text(s), grids, "grid_code")  # named by its code or its name
             out["grid_code"] = codes
             bad(unknown, header, "网格不在网格名单中（编码、名称都对不上）" + ("；请先上传网格名单" if grids.empty else ""))
+            problems += _grids_in_scope(codes, header, places)
         elif c.kind == "valid":
             raw_text = _text(s)
             flags = _by_vocab(raw_text, vocab[c.name])
@@ -578,6 +594,8 @@ def _typed(raw: RawTable, ds: Dataset, report: Report, towns: pd.DataFrame, add_
         no = (out[flag] == "否").fillna(False).to_numpy()
         bad(yes & ~has_date, report.mapping[flag], f"填了“是”，却没有{label}")
         bad(no & has_date, report.mapping[flag], f"填了“否”，却有{label}")
+    if ds.name == "towns":
+        problems += _towns_in_scope(out, report, places)
     # rules run even when some cells did not parse, so one report lists everything to fix;
     # a cell already reported as unreadable is not reported again as empty
     seen = {(int(i), h) for pos, h, *_ in problems for i in pos}
@@ -687,6 +705,211 @@ def _resolve_towns(values: pd.Series, towns: pd.DataFrame, code: str = "town_cod
     return codes, unknown
 
 
+@dataclass
+class Places:
+    """The store's towns and districts as an upload names them, and the districts the uploader may touch."""
+
+    towns: pd.DataFrame  # queries/town_lookup.sql: key → town_code, codes first
+    districts: pd.DataFrame  # queries/district_lookup.sql: key → district_code, codes first
+    town_name: dict[str, str]  # town code → name
+    town_district: dict[str, str | None]  # town code → its district's code (None: not listed in one)
+    district_name: dict[str, str]  # district code → name; empty in a one-district store
+    scope: frozenset[str] | None = None  # district codes the uploader may touch; None: the whole city
+    scope_label: str = ""  # the uploader's districts as a refusal names them: 甲区、乙县
+    user: str = ""
+    grid_town: dict[str, str] = field(default_factory=dict)  # grid code → town code, for grid events
+
+    @property
+    def city(self) -> bool:
+        """The store lists districts (a one-district store lists none and works as before)."""
+        return bool(self.district_name)
+
+    def outside(self, town_code: str) -> str | None:
+        """Why the uploader may not touch this town's rows, or None when it may."""
+        if self.scope is None:
+            return None
+        district = self.town_district.get(town_code)
+        if district in self.scope:
+            return None
+        town = self.town_name.get(town_code) or town_code
+        where = f"属于“{self.district_name.get(district, district)}”" if district else "没有登记所属区县"
+        return f"镇街“{town}”{where}，账号“{self.user}”只能上传 {self.scope_label} 的数据"
+
+
+def _places(con, scope, user: str) -> Places:
+    districts = db.run(con, "district_lookup")
+    towns = db.run(con, "town_districts")
+    names = dict(db.run(con, "district_names")[["district_code", "district_name"]].itertuples(index=False))
+    places = Places(db.run(con, "town_lookup"), districts, dict(zip(towns["town_code"], towns["town_name"])),
+                    {c: d if isinstance(d, str) else None for c, d in zip(towns["town_code"], towns["district_code"])},
+                    names, user=user)
+    if scope is not None:
+        places.scope = auth.resolve_scope(scope, districts)
+        # the districts by name, and an entry of the account that names none as it is written
+        shown = [names[c] for c in sorted(places.scope)]
+        shown += [str(e) for e in sorted(scope, key=str) if not auth.resolve_scope({e}, districts)]
+        places.scope_label = "、".join(dict.fromkeys(shown)) or "（没有任何区县）"
+    return places
+
+
+def _row_districts(src: pd.DataFrame, ds: Dataset, report: Report, places: Places, problems: list):
+    """A file's 所属区县 column as district codes, row by row; None when the file has none or the store lists
+    no districts (a one-district store reads its files exactly as before)."""
+    column = next((c for c in ds.columns if c.kind == "district_ref"), None)
+    header = report.mapping.get(column.name) if column else None
+    if header is None:
+        return None
+    if not places.city:
+        report.notices.append(f"“{header}”列未使用：仓库没有区县名单（只有一个区县时不需要这一列）")
+        return None
+    values = _text(src[header])
+    hidden = values.fillna("").str.contains(INVISIBLE, regex=True).to_numpy()
+    if hidden.any():
+        problems.append((np.flatnonzero(hidden), header,
+                         "含有看不见的控制字符或文字方向字符（如 U+202E），显示出来的与实际内容不同；请删去后再上传"))
+    codes, unknown = _resolve_towns(values, places.districts, "district_code")
+    if unknown.any():
+        problems.append((np.flatnonzero(unknown), header, "区县不在区县名单中（代码、名称或别名都对不上）"))
+    return codes
+
+
+def _town_districts(values: pd.Series, header: str | None, places: Places, problems: list) -> pd.Series:
+    """A towns file's 所属区县 as district codes; once the store lists districts every town names one."""
+    codes, unknown = _resolve_towns(values, places.districts, "district_code")
+    if unknown.any():
+        problems.append((np.flatnonzero(unknown), header, "区县不在区县名单中（代码、名称或别名都对不上）"
+                         + ("" if places.city else "；请先上传区县名单")))
+    if places.city and header is None:
+        problems.append((np.array([], dtype=int), None,
+                         "缺少“所属区县”列：仓库已有区县名单，每个镇街都要写明所属区县（可用列名："
+                         + "、".join(DATASETS["towns"].column("district").aliases) + "）"))
+    elif places.city and values.isna().any():
+        problems.append((np.flatnonzero(values.isna().to_numpy()), header,
+                         "所属区县为空：仓库已有区县名单，每个镇街都要写明所属区县"))
+    return codes
+
+
+def _town_refs(values: pd.Series, header: str, places: Places, report: Report, add_towns: bool,
+               row_districts: pd.Series | None, problems: list, store_empty_hint: bool = True) -> pd.Series:
+    """Town code per row from its code, name or alias. A name that towns of several districts share is read
+    within the row's 所属区县, else within the uploader's districts; a town outside the row's district or the
+    uploader's is a problem of that row. With add_towns, a name no town has becomes a new town when its
+    district is clear (or the store lists no districts)."""
+    meant: dict[str, list[str]] = {}  # key → the towns it names, in town_lookup's order
+    for key, code in zip(places.towns["key"].map(normalise_key), places.towns["town_code"]):
+        if code not in meant.setdefault(key, []):
+            meant[key].append(code)
+    district = places.town_district.get
+    # a ledger names its towns millions of times: each distinct (spelling, row district) is read once
+    pv, spellings = pd.factorize(values, use_na_sentinel=True)
+    if row_districts is None:
+        pdist, row_codes = np.full(len(values), -1), []
+    else:
+        pdist, row_codes = pd.factorize(row_districts, use_na_sentinel=True)
+    width = len(row_codes) + 1
+    pair = np.where(pv >= 0, pv.astype(np.int64) * width + pdist + 1, -1)
+    positions, pairs = pd.factorize(pair)
+    codes = np.empty(len(pairs), dtype=object)
+    reasons: list[str | None] = [None] * len(pairs)
+    new: dict[str, set] = {}  # new town → the districts the file gives it
+    for k, p in enumerate(pairs):
+        if p < 0:
+            codes[k] = None
+            continue
+        written = spellings[p // width]
+        d = row_codes[p % width - 1] if p % width else None
+        found = meant.get(normalise_key(written), [])
+        names = "、".join(dict.fromkeys(places.district_name.get(district(c), "未登记区县") for c in found))
+        code = None
+        if not found:
+            if add_towns:
+                home = d if d is not None else next(iter(places.scope)) if places.scope and len(places.scope) == 1 \
+                    else None
+                if home is None and (places.city or places.scope is not None):
+                    reasons[k] = f"新镇街“{written}”不知道属于哪个区县：请加一列“所属区县”，或先在镇街名单中登记"
+                elif places.scope is not None and home not in places.scope:
+                    reasons[k] = (f"新镇街“{written}”属于“{places.district_name.get(home, home)}”，账号“{places.user}”"
+                                  f"只能上传 {places.scope_label} 的数据")
+                else:
+                    codes[k] = written
+                    new.setdefault(written, set()).add(home)
+                continue
+            reasons[k] = "镇街不在镇街名单中（代码、名称或别名都对不上）" \
+                + ("；请先上传镇街名单" if store_empty_hint and places.towns.empty else "")
+            continue
+        if normalise_key(found[0]) == normalise_key(written) or len({district(c) for c in found}) == 1:
+            code = found[0]  # a code, or a name within one district: the first reading, as ever
+        elif d is not None:
+            inside = [c for c in found if district(c) == d]
+            if not inside:
+                reasons[k] = f"镇街“{written}”不在本行的所属区县“{places.district_name.get(d, d)}”中（{names} 有这个镇街）"
+                continue
+            code = inside[0]
+        else:
+            inside = [c for c in found if places.scope is not None and district(c) in places.scope]
+            if places.scope is not None and not inside:
+                reasons[k] = f"镇街“{written}”属于 {names}，账号“{places.user}”只能上传 {places.scope_label} 的数据"
+                continue
+            if len({district(c) for c in inside}) != 1:
+                reasons[k] = f"镇街名称“{written}”在 {names} 都有：请写镇街代码，或加一列“所属区县”"
+                continue
+            code = inside[0]
+        if d is not None and district(code) is not None and district(code) != d:
+            reasons[k] = (f"镇街“{places.town_name.get(code, code)}”属于“{places.district_name.get(district(code))}”，"
+                          f"与本行的所属区县“{places.district_name.get(d, d)}”不一致")
+            continue
+        reasons[k] = places.outside(code)
+        codes[k] = None if reasons[k] else code
+    for written, homes in new.items():
+        if len(homes) > 1:  # one new town cannot lie in two districts
+            for k, p in enumerate(pairs):
+                if p >= 0 and spellings[p // width] == written:
+                    codes[k], reasons[k] = None, f"新镇街“{written}”在文件中写了不同的所属区县"
+    report.new_town_districts = {w: next(iter(h)) for w, h in new.items() if len(h) == 1}
+    report.new_towns = sorted(report.new_town_districts)
+    by_reason: dict[str, list[int]] = {}
+    for k, r in enumerate(reasons):
+        if r:
+            by_reason.setdefault(r, []).append(k)
+    for r, ks in by_reason.items():
+        problems.append((np.flatnonzero(np.isin(positions, ks)), header, r))
+    return pd.Series(codes[positions] if len(pairs) else np.full(len(values), None, dtype=object),
+                     index=values.index, dtype=object)
+
+
+def _grids_in_scope(codes: pd.Series, header: str, places: Places) -> list[tuple]:
+    """Grid events of grids whose town lies outside the uploader's districts: a problem of each such row."""
+    if places.scope is None:
+        return []
+    positions, grids = pd.factorize(codes, use_na_sentinel=True)
+    problems = []
+    for k, grid in enumerate(grids):
+        town = places.grid_town.get(grid)
+        why = places.outside(town) if town is not None else None
+        if why:
+            problems.append((np.flatnonzero(positions == k), header, f"网格“{grid}”所在的{why}"))
+    return problems
+
+
+def _towns_in_scope(out: pd.DataFrame, report: Report, places: Places) -> list[tuple]:
+    """A scoped analyst's towns file lists only towns of its districts, and moves none out of another."""
+    if places.scope is None:
+        return []
+    header = report.mapping.get("district") or report.mapping.get("town_code")
+    problems: dict[str, list[int]] = {}
+    for i, (code, name, home) in enumerate(zip(out["town_code"], out["town_name"], out["district_code"])):
+        if not isinstance(code, str):
+            continue
+        now = places.town_district.get(code)
+        for district in dict.fromkeys([d for d in (now, home) if d is not None] or [None]):
+            if district not in places.scope:
+                where = f"属于“{places.district_name.get(district, district)}”" if district else "没有登记所属区县"
+                reason = f"镇街“{name if isinstance(name, str) else code}”{where}，账号“{places.user}”只能上传 " \
+                         f"{places.scope_label} 的数据"
+                problems.setdefault(reason, []).append(i)
+    return [(np.array(rows, dtype=int), header, reason) for reason, rows in problems.items()]
+
+
 ALIAS_SEPARATORS = r"[、,;|，；]"  # as queries/town_lookup.sql splits them
 
 
@@ -698,11 +921,37 @@ def _town_keys(code, name, aliases) -> list[tuple[str, str, str]]:
     return [(normalise_key(k), k, col) for k, col in keys if isinstance(k, str) and k]
 
 
-def _town_conflicts(frame: pd.DataFrame, existing: pd.DataFrame, report: Report) -> list[tuple]:
-    """Refuse a towns upload that would let one code, name or alias name two towns (naming both);
-    a town listed again under its code with a new name is renamed, its old name kept as an alias."""
-    listed = {c: (n, a) for c, n, a in existing[["town_code", "town_name", "aliases"]].itertuples(index=False)}
-    for i, (code, name) in enumerate(zip(frame["town_code"], frame["town_name"])):
+@dataclass(frozen=True)
+class Register:
+    """A list of places an upload replaces by code (towns, districts) and whose names must stay one way."""
+
+    code: str
+    name: str
+    noun: str  # 镇街, 区县
+    query: str  # the current listing: code, name, aliases (and group)
+    group: tuple[str, ...] = ()  # a name may repeat across groups, never within one (a town's district)
+
+
+REGISTERS = {
+    "towns": Register("town_code", "town_name", "镇街", "town_names", ("district_code",)),
+    "districts": Register("district_code", "district_name", "区县", "district_names"),
+}
+
+
+def _name_conflicts(frame: pd.DataFrame, existing: pd.DataFrame, report: Report) -> list[tuple]:
+    """Refuse a towns (districts) upload that would let one code, name or alias name two towns (districts),
+    naming both; a name two towns share is fine when they lie in two different districts, and a code is one
+    town whatever its district. A place listed again under its code with a new name is renamed, its old name
+    kept as an alias."""
+    reg = REGISTERS[report.dataset or "towns"]
+    group = reg.group[0] if reg.group and reg.group[0] in frame else None
+
+    def group_of(row) -> str | None:
+        return row[3] if group and len(row) > 3 and isinstance(row[3], str) else None
+
+    cols = [reg.code, reg.name, "aliases", *([group] if group else [])]
+    listed = {r[0]: (r[1], r[2], group_of(r)) for r in existing.reindex(columns=cols).itertuples(index=False)}
+    for i, (code, name) in enumerate(zip(frame[reg.code], frame[reg.name])):
         old = listed.get(code)
         if old and isinstance(old[0], str) and isinstance(name, str) \
                 and normalise_key(old[0]) != normalise_key(name):
@@ -714,29 +963,37 @@ def _town_conflicts(frame: pd.DataFrame, existing: pd.DataFrame, report: Report)
                     seen.add(normalise_key(alias))
                     keep.append(alias)
             frame.iloc[i, frame.columns.get_loc("aliases")] = "、".join(keep) or None
-            report.notices.append(f"镇街 {code} 改名：{old[0]} → {name}；旧名“{old[0]}”保留为别名，"
-                                  "台账中写旧名的仍归入这个镇街")
-    uploaded = set(frame["town_code"])
-    towns = [(c, n, a, None) for c, (n, a) in listed.items() if c not in uploaded]
-    towns += [(c, n, a, i) for i, (c, n, a) in
-              enumerate(frame[["town_code", "town_name", "aliases"]].itertuples(index=False))]
-    meant: dict[str, list] = {}  # key → [(town code, town name, written, column, upload row)]
-    for code, name, aliases, row in towns:
+            report.notices.append(f"{reg.noun} {code} 改名：{old[0]} → {name}；旧名“{old[0]}”保留为别名，"
+                                  f"台账中写旧名的仍归入这个{reg.noun}")
+    uploaded = set(frame[reg.code])
+    places = [(c, n, a, g, None) for c, (n, a, g) in listed.items() if c not in uploaded]
+    places += [(r[0], r[1], r[2], group_of(r), i) for i, r in enumerate(frame[cols].itertuples(index=False))]
+    meant: dict[str, list] = {}  # key → [(code, name, written, column, group, upload row)]
+    for code, name, aliases, grp, row in places:
         for key, written, column in _town_keys(code, name, aliases):
             if all(t[0] != code for t in meant.get(key, [])):
-                meant.setdefault(key, []).append((code, name, written, column, row))
+                meant.setdefault(key, []).append((code, name, written, column, grp, row))
+
+    def clash(a, b) -> bool:
+        # two places of one name in two districts are told apart by the district; a code never is
+        return "town_code" in (a[3], b[3]) or a[4] is None or b[4] is None or a[4] == b[4]
+
     problems: dict[tuple, list[int]] = {}
     for key, entries in meant.items():
         if len(entries) < 2:
             continue
-        for code, name, written, column, row in entries:
-            if row is None:
+        for entry in entries:
+            code, name, written, column, grp, row = entry
+            others = [e for e in entries if e is not entry and clash(entry, e)]
+            if row is None or not others:
                 continue
-            both = " 和 ".join(f"{c} {n}" for c, n, *_ in sorted(entries, key=lambda e: str(e[0])))
-            what = {"town_code": "代码", "town_name": "名称", "aliases": "别名"}[column]
-            reason = (f"{what}“{written}”会同时指向两个镇街：{both}；"
-                      "一个代码、名称或别名只能对应一个镇街，请改名或删去重复的别名")
-            problems.setdefault((report.mapping.get(column), reason), []).append(row)
+            both = " 和 ".join(f"{c} {n}" for c, n, *_ in sorted([entry, *others], key=lambda e: str(e[0])))
+            what = {"town_code": "代码", "town_name": "名称"}.get(column, "别名")
+            within = "同一区县内" if grp is not None and all(e[4] == grp for e in others) else ""
+            reason = (f"{what}“{written}”会同时指向两个{reg.noun}：{both}；"
+                      f"{within}一个代码、名称或别名只能对应一个{reg.noun}，请改名或删去重复的别名")
+            header = report.mapping.get({"town_code": reg.code, "town_name": reg.name}.get(column, column))
+            problems.setdefault((header, reason), []).append(row)
     return [(np.array(sorted(set(rows)), dtype=int), header, reason)
             for (header, reason), rows in problems.items()]
 
@@ -746,7 +1003,7 @@ def _check_rules(out: pd.DataFrame, ds: Dataset, report: Report, today: date) ->
     key = ds.key[0] if ds.name != "indicators" else None
     cols = {}
     for c in ds.columns:
-        if c.kind == "flag":
+        if c.kind in NOT_STORED:
             continue
         name = stored_name(c)
         checks = []
@@ -819,7 +1076,7 @@ def _from_pandera(fc: pd.DataFrame, out: pd.DataFrame, ds: Dataset, report: Repo
     return problems
 
 
-def _indicators(raw: RawTable, report: Report, definitions: dict, towns: pd.DataFrame, add_towns: bool):
+def _indicators(raw: RawTable, report: Report, definitions: dict, places: "Places", add_towns: bool):
     """Wide monthly indicators → one row per month, town and indicator."""
     src = raw.frame
     problems = []
@@ -827,14 +1084,9 @@ def _indicators(raw: RawTable, report: Report, definitions: dict, towns: pd.Data
     months, bad_m = parse_month(src[month_h])
     if bad_m.any():
         problems.append((np.flatnonzero(bad_m), month_h, "月份无法识别（可用 2022-03 或 2022年3月）"))
-    town_values = _text(src[town_h])
-    codes, unknown = _resolve_towns(town_values, towns)
-    if unknown.any() and add_towns:
-        report.new_towns = sorted(set(town_values[unknown]))
-        codes = codes.where(~unknown, town_values)
-        unknown[:] = False
-    if unknown.any():
-        problems.append((np.flatnonzero(unknown), town_h, "镇街不在镇街名单中（代码、名称或别名都对不上）"))
+    row_districts = _row_districts(src, DATASETS["indicators"], report, places, problems)
+    codes = _town_refs(_text(src[town_h]), town_h, places, report, add_towns, row_districts, problems,
+                       store_empty_hint=False)
     by_key = {normalise_key(h): h for h in src.columns}
     parts = []
     for ind in defs.indicators(definitions):
@@ -891,12 +1143,13 @@ def _collapse(problems: list[tuple], raw: RawTable, filename: str) -> list[Probl
     return rows
 
 
-def _new_towns_table(names: list[str]) -> pa.Table:
+def _new_towns_table(names: list[str], districts: dict[str, str | None] | None = None) -> pa.Table:
     schema = arrow_schema("towns")
     schema = schema.remove(schema.get_field_index("batch_seq"))
     cols = {f.name: pa.nulls(len(names), f.type) for f in schema}
     cols["town_code"] = pa.array(names, pa.string())
     cols["town_name"] = pa.array(names, pa.string())
+    cols["district_code"] = pa.array([(districts or {}).get(n) for n in names], pa.string())
     return pa.table(cols, schema=schema)
 
 

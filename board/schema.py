@@ -15,7 +15,9 @@ from board.vocab import ESCALATIONS, SEVERITIES, STATUSES  # noqa: F401  (the in
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text | prose | district | town | grid | integer | number | date | severity | escalation | notice | flag | valid
+    # text | prose | district | district_ref | town | grid | integer | number | date | severity | escalation | notice
+    # | flag | valid
+    kind: str
     label: str  # the Chinese name shown to analysts
     aliases: tuple[str, ...] = ()
     required: bool = False
@@ -61,21 +63,23 @@ _COLUMNS = {
         # yes/no columns are checked against the date beside them, not stored
         ("is_rectified", "flag", "是否整改"), ("is_closed", "flag", "是否销号"),
         ("escalation", "escalation", "督办层级"), ("enforcement", "text", "执法结果"),
-        ("notice_no", "notice", "晾晒期号")]),
+        ("notice_no", "notice", "晾晒期号"), ("district", "district_ref", "所属区县")]),
     "inspections": ("检查记录", ("inspection_id",), [
         ("inspection_id", "text", "检查编号", True), ("date", "date", "检查日期", True),
         ("town", "town", "所属镇街", True), ("inspector_type", "text", "检查类型"),
         ("unit_name", "text", "被检查单位"), ("points_checked", "integer", "检查点位数"),
-        ("hazards_found", "integer", "发现隐患数")]),
+        ("hazards_found", "integer", "发现隐患数"), ("district", "district_ref", "所属区县")]),
     # Indicators arrive wide (one column per indicator, named as in the definitions
     # file); these are the fixed columns, the indicator columns come from definitions.
     "indicators": ("结果指标（月度）", ("month", "town", "indicator"), [
-        ("month", "month", "统计月份", True), ("town", "town", "所属镇街", True)]),
+        ("month", "month", "统计月份", True), ("town", "town", "所属镇街", True),
+        ("district", "district_ref", "所属区县")]),
     # the grid level (issue 14): a grid names its town like the ledger does; an event names its grid
     "grids": ("网格名单", ("grid_code",), [
         ("grid_code", "text", "网格编码", True), ("grid_name", "text", "网格名称", True),
         ("town", "town", "所属镇街", True), ("worker", "text", "网格员"),
-        ("households", "integer", "户数"), ("population", "integer", "人口")]),
+        ("households", "integer", "户数"), ("population", "integer", "人口"),
+        ("district", "district_ref", "所属区县")]),
     "grid_events": ("网格事件", ("event_id",), [
         ("event_id", "text", "事件编号", True), ("grid", "grid", "所属网格", True),
         ("reported_date", "date", "上报时间", True), ("category", "text", "事件类型"),
@@ -83,6 +87,9 @@ _COLUMNS = {
         ("status", "text", "办理状态"), ("valid", "valid", "是否有效"), ("reporter", "text", "上报人")]),
 }
 FLAG_DATES = {"is_rectified": "rectified_date", "is_closed": "closed_date"}  # yes/no column → its date
+# read from the file but not stored: a yes/no checked against its date, and a row's district (所属区县), which
+# only tells apart two towns of one name in two districts (the town's own district is in the towns list)
+NOT_STORED = ("flag", "district_ref")
 
 
 def _load_json(path: Path) -> dict:
@@ -129,7 +136,7 @@ def arrow_schema(dataset: str) -> pa.Schema:
                   ("indicator", pa.string()), ("value", pa.float64())]
     else:
         fields = [(stored_name(c), _ARROW[c.kind])
-                  for c in DATASETS[dataset].columns if c.kind != "flag"]
+                  for c in DATASETS[dataset].columns if c.kind not in NOT_STORED]
     return pa.schema(fields + [("source_row", pa.int64()), ("batch_seq", pa.int64())])
 
 

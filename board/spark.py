@@ -208,6 +208,8 @@ def _compute(spark, state: State, out: str, store_url: str | None) -> None:
     _vocabulary(spark)
     for name, _ in needed():
         spark.sql(spark_sql(name)).createOrReplaceTempView(name)
+        if name in db.BUILD_ONLY:
+            spark.table(name).persist()  # read by two of the tables below: the dedupe runs once
         if name in db.MATERIALISED:
             df = spark.table(name)
             if name == "hazards":

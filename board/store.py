@@ -47,6 +47,11 @@ def demo_path() -> Path:
     return ROOT / "data" / "demo" / "store"
 
 
+def demo_city_path() -> Path:
+    """The demo city's store (tools.demo_store.ensure(city=True)), beside the demo district's."""
+    return ROOT / "data" / "demo" / "city-store"
+
+
 def shown(explicit: Path | str | None = None) -> tuple["Store", bool]:
     """(the store to read, whether it is the demo stand-in).
 
@@ -256,8 +261,9 @@ class Store:
             self._publish(m)
             return [Batch.from_event(e) for e in events]
 
-    def rollback(self, batch_id: str, user: str) -> dict:
-        """Take a batch out of the board; its files stay archived."""
+    def rollback(self, batch_id: str, user: str, own_only: bool = False) -> dict:
+        """Take a batch out of the board; its files stay archived. own_only: the user may take out only the
+        batches they uploaded themselves (an analyst limited to some districts)."""
         if not user:
             raise PermissionError("回滚需要分析员身份")
         with self._writing(self.manifest().get("kind") or "real") as m:
@@ -266,6 +272,10 @@ class Store:
                 known = batch_id in {e.get("batch_id") for e in m["events"] if e["type"] == "commit"}
                 why = "该批次已经回滚过" if known else "没有这个批次"
                 raise Rejected([Problem(str(self.path), f"无法回滚 {batch_id}：{why}")])
+            owner = next(b.user for b in state.batches if b.batch_id == batch_id)
+            if own_only and owner != user:
+                raise Rejected([Problem(str(self.path), f"无法回滚 {batch_id}：该批次由“{owner}”上传；账号“{user}”"
+                                                        "只限部分区县，只能回滚自己上传的批次")])
             event = {"seq": _next_seq(m), "type": "rollback", "batch_id": batch_id,
                      "time": _now(), "user": user}
             m["events"].append(event)

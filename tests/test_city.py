@@ -220,3 +220,27 @@ def test_a_one_district_store_has_no_district_level(store, capsys):
     assert int(rows[rows["is_district"]].iloc[0].recurred) == 2
     assert main(["metrics", "--period", "2022-12", "--level", "district", "--store", str(store.path)]) == 2
     assert "只有一个区县" in capsys.readouterr().err
+
+
+def test_level_definitions_are_checked():
+    from board import definitions as defs_mod
+
+    base = defs_mod.load()
+    ok = dict(base, levels={"district": {"weights": {"rectification_rate": 25, "on_time_rate": 5}}})
+    assert defs_mod.problems(ok) == []
+    wrong = dict(base, levels={"district": {"weights": {"nope": 5, "closure_rate": 20}, "tiers": {"green": 40, "yellow": 60}},
+                               "street": {}})
+    text = "\n".join(defs_mod.problems(wrong))
+    assert "区县级权重中的分项 nope 不存在" in text and "区县级三色阈值" in text and "没有“street”这一级" in text
+    heavy = dict(base, levels={"district": {"weights": {"closure_rate": 30}}})
+    assert "区县级权重合计应为 100，现在是 120" in "\n".join(defs_mod.problems(heavy))
+
+
+def test_grids_of_one_district(city_store, capsys):
+    commit(city_store, "grids", [dict(grid_code="g1", grid_name="一网格", town_code="A"),
+                                 dict(grid_code="g2", grid_name="二网格", town_code="C")])
+    commit(city_store, "grid_events", [dict(event_id="e1", grid_code="g1", reported_date=d("2022-12-02")),
+                                       dict(event_id="e2", grid_code="g2", reported_date=d("2022-12-03"))])
+    assert main(["grids", "--period", "2022-12", "--district", "Y", "--store", str(city_store.path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [g["grid_code"] for g in out["grids"]] == ["g2"]

@@ -161,3 +161,24 @@ def test_every_view_spark_runs_is_its_variant_or_a_clean_transpile():
             # DuckDB's "month" is an identifier, Spark's a string literal; qualify and * exclude must not leak
             assert '"' not in text and "QUALIFY" not in text.upper() and "EXCEPT" not in text.upper(), name
             assert "_w" not in text.split(" FROM ", 1)[0], name  # the row-number column stays inside
+
+
+def test_a_city_builds_the_same_on_both_engines(store, cache, spark):
+    from board import city
+    from test_city import DISTRICTS, HAZARDS as CITY_HAZARDS, TOWNS as CITY_TOWNS
+
+    commit(store, "districts", DISTRICTS)
+    commit(store, "towns", CITY_TOWNS)
+    commit(store, "hazards", CITY_HAZARDS)
+    state = store.state()
+    duck, built = both_builds(state, spark)
+    assert derived(duck) == derived(built)
+    # 丙店 recurred in its own district; 丁厂 found again in the other district is another unit
+    assert sorted(built.execute("select * from hazard_recurrence").fetchall()) == [("h4", d("2022-12-20"))]
+    definitions = defs.load(store, state)
+    p = metrics.parse_period("2022-12")
+    assert (city.board_metrics(duck, p, None, definitions)
+            == city.board_metrics(built, p, None, definitions))
+    scoped = db.connect(state, materialise=True, districts=("Y",))
+    assert reads_spark(scoped)
+    assert metrics.board_metrics(scoped, p, None, definitions)["district"]["found"] == 4

@@ -1,4 +1,4 @@
-"""Who is using this session: a viewer (no login) or a logged-in analyst."""
+"""Who is using this session: nobody (an anonymous visitor), a logged-in viewer or a logged-in analyst."""
 
 from __future__ import annotations
 
@@ -8,16 +8,50 @@ import streamlit as st
 
 from board import auth
 
-KEY = "analyst"
+KEY = "analyst"  # ui/guard.py takes uploads only from a session holding this key: a viewer never gets it
+VIEWER_KEY = "viewer"
 
 
 def user() -> str | None:
-    """The logged-in analyst's name, or None for a viewer."""
+    """The logged-in analyst's name, or None (anonymous, or a viewer)."""
     return st.session_state.get(KEY)
+
+
+def account() -> str | None:
+    """The logged-in account's name, analyst or viewer; None for an anonymous session."""
+    return st.session_state.get(KEY) or st.session_state.get(VIEWER_KEY)
+
+
+def role() -> str | None:
+    """"analyst", "viewer", or None for an anonymous session."""
+    return "analyst" if user() else "viewer" if st.session_state.get(VIEWER_KEY) else None
 
 
 def is_analyst() -> bool:
     return bool(user())
+
+
+def login_required() -> bool:
+    """True when the users file holds a viewer account: an office that hands out viewer accounts wants the
+    board closed to everyone else."""
+    return auth.has_viewers()
+
+
+def may_view() -> bool:
+    """True when this session may see the board."""
+    return account() is not None or not login_required()
+
+
+def scope() -> frozenset[str] | None:
+    """The district codes the logged-in account is limited to; None: every district (an account of the whole
+    city, or an anonymous session of an open board). An account limited to districts the shown store does not
+    list sees no district at all."""
+    written = auth.scope(account())
+    if written is None:
+        return None
+    from ui import data  # the store shown, its districts cached per version
+
+    return auth.resolve_scope(written, data.query("district_lookup"))
 
 
 def login(name: str, password: str) -> str | None:
@@ -30,7 +64,9 @@ def login(name: str, password: str) -> str | None:
     if not auth.verify(name, password, client=client()):
         wait = auth.THROTTLE.retry_after(key)
         return "用户名或密码不对" + (f"；请 {math.ceil(wait)} 秒后再试" if wait > 0 else "")
-    st.session_state[KEY] = name
+    key = KEY if auth.role(name) == "analyst" else VIEWER_KEY
+    st.session_state.pop(VIEWER_KEY if key == KEY else KEY, None)  # one account per session
+    st.session_state[key] = name
     return None
 
 
@@ -44,13 +80,13 @@ def client() -> str | None:
 
 
 def logout() -> None:
-    for k in (KEY, "as_of_seq"):
+    for k in (KEY, VIEWER_KEY, "as_of_seq"):
         st.session_state.pop(k, None)
 
 
 def page(title: str) -> str:
-    """The analyst page preamble: the analyst's name, after the page title; a session without a login sees
-    nothing (app.py routes only analysts here, but a stray session must stop before any widget)."""
+    """The analyst page preamble: the analyst's name, after the page title; a session without an analyst's
+    login sees nothing (app.py routes only analysts here, but a stray session must stop before any widget)."""
     from ui.i18n import t
 
     name = user()

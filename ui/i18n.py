@@ -138,6 +138,11 @@ EN = {
     "登录": "Log in",
     "退出登录": "Log out",
     "已登录分析员": "Logged in as analyst",
+    "已登录查看账号": "Logged in as viewer", "只限区县": "Limited to districts",
+    "本看板需要登录后查看。": "This board is shown after logging in.",
+    "该批次由": "This batch was uploaded by",
+    "上传；只限部分区县的账号只能回滚自己上传的批次。":
+        "; an account limited to some districts may roll back only its own batches.",
     "选择文件": "Choose files",
     "文件": "File",
     "数据类型": "Dataset",

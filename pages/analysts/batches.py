@@ -3,14 +3,16 @@
 import pandas as pd
 import streamlit as st
 
+from board import auth as accounts
 from board.errors import Rejected
 from board.schema import DATASETS
 from board.store import Batch, default_path, set_aside_rows, Store
 from render import export
 from ui import asof, auth
-from ui.i18n import t
+from ui.i18n import p, t
 
 user = auth.page("批次记录")
+own_only = accounts.scope(user) is not None  # an analyst limited to districts rolls back only their own batches
 
 store = Store(default_path())
 state = store.state()
@@ -59,18 +61,21 @@ if cols[1].button(t("查看该批次导入后的看板"), key="batch_view",
                   help=t("各页面都按该批次导入后的数据显示，直到点“返回最新”。")):
     asof.show(b.seq)
     st.rerun()
-if active and cols[2].button(t("回滚该批次"), key="batch_rollback"):
+mine = b.user == user or not own_only
+if active and not mine:
+    st.caption(p(f"{t('该批次由')} {b.user} {t('上传；只限部分区县的账号只能回滚自己上传的批次。')}"))
+if active and mine and cols[2].button(t("回滚该批次"), key="batch_rollback"):
     st.session_state["rollback_pending"] = b.batch_id
 
 pending = st.session_state.get("rollback_pending")
-if pending == b.batch_id and active:
+if pending == b.batch_id and active and mine:
     with st.container(border=True):
         st.warning(f"{t('确认回滚批次')} {pending}？{t('回滚后看板不再包含该批次的数据；原始文件仍保留在归档中，回滚记录可查。')}")
         c = st.columns(2)
         if c[0].button(t("确认回滚"), key="rollback_confirm", type="primary"):
             st.session_state.pop("rollback_pending", None)
             try:
-                store.rollback(pending, user)
+                store.rollback(pending, user, own_only=own_only)
                 st.session_state["rollback_result"] = f"{t('已回滚批次')} {pending}"
             except Rejected as r:
                 st.session_state["rollback_result"] = "✗ " + "；".join(p.reason for p in r.problems)

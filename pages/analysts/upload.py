@@ -10,7 +10,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from board import definitions as defs, mappings
+from board import auth as accounts, definitions as defs, mappings
 from board.errors import Rejected
 from board.ingest import MAX_PER_KIND, detect_dataset, ingest
 from board.schema import DATASETS
@@ -24,14 +24,16 @@ NONE = ""  # the "not in this file" choice of a mapping selectbox
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 user = auth.page("数据上传")
+scope = accounts.scope(user)  # an analyst limited to districts uploads only their rows; None: the whole city
 
 store = Store(default_path())
 definitions = defs.load(store, store.state())
 st.caption(t("可一次选择多个文件（CSV、Excel、Parquet，每个不超过 200 MB）。先校验，确认后才写入；未确认前数据仓库不会有任何改动。"))
 files = st.file_uploader(t("选择文件"), type=["csv", "txt", "xlsx", "xlsm", "xls", "parquet"],
                          accept_multiple_files=True, key="upload_files")
-# towns first: a ledger that names new towns validates once the town list is in
-files = sorted(files or [], key=lambda f: 0 if "镇街" in f.name or "town" in f.name.lower() else 1)
+# districts, then towns first: a town list names its districts, a ledger its towns
+files = sorted(files or [], key=lambda f: 0 if "区县" in f.name or "district" in f.name.lower()
+               else 1 if "镇街" in f.name or "town" in f.name.lower() else 2)
 cache = st.session_state.setdefault("upload_cache", {})
 done = st.session_state.setdefault("upload_done", {})
 memory = st.session_state.setdefault("upload_mappings", {})  # header signature → the analyst's last choices
@@ -191,13 +193,14 @@ for i, f in enumerate(files):
 
         # 4. the core's report, without writing (recomputed when the choices or the store change)
         run_key = ("dry", key, sheet_read, dataset, tuple(sorted(mapping.items())), add_towns, partial,
-                   repr(sorted((c, sorted(v.items())) for c, v in values.items())), store.version())
+                   repr(sorted((c, sorted(v.items())) for c, v in values.items())), store.version(),
+                   tuple(sorted(scope or ())))
         if run_key not in cache:
             with st.spinner(t("正在校验…")):
                 for old in [k for k in cache if k[:2] == ("dry", key)]:
                     del cache[old]  # one report per file is enough; reports of big files are big
                 report = ingest(store, data, f.name, dataset=dataset, mapping=mapping, user=user, dry_run=True,
-                                add_towns=add_towns, partial=partial, sheet=sheet_read, values=values)
+                                add_towns=add_towns, partial=partial, sheet=sheet_read, values=values, scope=scope)
                 report.tables, report.set_aside_table = [], None  # the confirm button ingests again
                 cache[run_key] = report
                 if report.unknown_values or not report.problems:
@@ -256,7 +259,7 @@ for i, f in enumerate(files):
         if st.button(t("确认导入"), key=f"confirm_{key}", type="primary"):
             with st.spinner(t("正在写入…")):
                 final = ingest(store, data, f.name, dataset=dataset, mapping=mapping, user=user,
-                               add_towns=add_towns, partial=partial, sheet=sheet_read, values=values)
+                               add_towns=add_towns, partial=partial, sheet=sheet_read, values=values, scope=scope)
             if final.committed:
                 mappings.save(store, headers, final.dataset, final.mapping, user, values=values)
                 done[key] = {"batch_id": final.batch_id, "added": final.added, "updated": final.updated,

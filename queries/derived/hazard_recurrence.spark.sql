@@ -2,12 +2,12 @@
 -- each closing's first later finding day comes from a window over its unit and category's days, latest first
 -- (the frame "every row before" of a descending day is every later day, and it grows row by row, so it runs in
 -- one pass). The rest is the DuckDB file's, line for line.
--- reads: hazards, towns
+-- reads: hazard_rows, towns
 with placed as (
     -- a unit is a unit of its district: two districts' 某某饭店 are two places (a one-district store has none)
     select h.hazard_id, h.unit_name, h.category, h.found_date, h.closed_date,
            coalesce(t.district_code, '') as district
-    from hazards h
+    from hazard_rows h
     left join towns t on t.town_code = h.town_code
 ),
 finds as (

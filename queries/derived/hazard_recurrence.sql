@@ -3,12 +3,12 @@
 -- the first such finding. hazard_flags counts
 -- it as recurred as of D when closed_date <= D and recurred_on <= D (the first later finding is the one
 -- that decides: any finding in (closed_date, closed_date + 60] and <= D exists iff the first one is <= D).
--- reads: hazards, towns
+-- reads: hazard_rows, towns
 with placed as (
     -- a unit is a unit of its district: two districts' 某某饭店 are two places (a one-district store has none)
     select h.hazard_id, h.unit_name, h.category, h.found_date, h.closed_date,
            coalesce(t.district_code, '') as district
-    from hazards h
+    from hazard_rows h
     left join towns t on t.town_code = h.town_code
 ),
 finds as (

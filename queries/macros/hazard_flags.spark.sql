@@ -1,8 +1,8 @@
 -- One row per hazard found in [start_date, end_date] or on/before as_of_date: every per-hazard fact of
 -- DESIGN §3 as of as_of_date (D), as hazard_flags.sql says. Spark's variant: a view, not a table macro, whose
 -- arguments are the one row of ledger_now (the only ones the built tables use); lists are 1-based through
--- element_at; the recurrence test is a left join (Spark allows IN (subquery) only in filters).
--- reads: hazards, hazard_recurrence, vocabulary, ledger_now
+-- element_at.
+-- reads: hazards, vocabulary, ledger_now
 select
     h.*,
     h.found_date between a.start_date and least(a.end_date, a.as_of_date)  as in_cohort,
@@ -20,7 +20,7 @@ select
     coalesce(h.closed_date <= a.as_of_date, false)
         and coalesce(h.unit_name, '') <> ''
         -- same unit and category found again within 60 days of closing and by D (derived/hazard_recurrence)
-        and r.hazard_id is not null                                        as is_recurred,
+        and coalesce(h.recurred_on <= a.as_of_date, false)                as is_recurred,
     case
         -- the status names of board/vocab.py, in their order: closed, rectified, overdue, open
         when coalesce(h.closed_date <= a.as_of_date, false) then element_at(v.statuses, 1)
@@ -31,5 +31,4 @@ select
 from hazards h
 cross join ledger_now a
 cross join vocabulary v
-left join hazard_recurrence r on r.hazard_id = h.hazard_id and r.recurred_on <= a.as_of_date
 where h.found_date between a.start_date and a.end_date or h.found_date <= a.as_of_date

@@ -1,6 +1,6 @@
 -- One row per hazard found in [start_date, end_date] or on/before as_of_date: every per-hazard fact of
 -- DESIGN §3 as of as_of_date (D). The single definition that every metric, list and map reads.
--- reads: hazards, hazard_recurrence, vocabulary
+-- reads: hazards, vocabulary
 create or replace macro hazard_flags(start_date, end_date, as_of_date) as table
 select
     h.*,
@@ -20,9 +20,7 @@ select
     coalesce(h.closed_date <= as_of_date, false)
         and coalesce(h.unit_name, '') <> ''
         -- same unit and category found again within 60 days of closing and by D (derived/hazard_recurrence)
-        and h.hazard_id in (
-            select r.hazard_id from hazard_recurrence r where r.recurred_on <= as_of_date
-        )                                                                as is_recurred,
+        and coalesce(h.recurred_on <= as_of_date, false)                 as is_recurred,
     case
         -- the status names of board/vocab.py, in their order: closed, rectified, overdue, open
         when coalesce(h.closed_date <= as_of_date, false) then v.statuses[1]

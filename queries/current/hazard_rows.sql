@@ -1,4 +1,5 @@
 -- One row per hazard: the latest batch that carried its hazard_id (exports are snapshots of a living ledger).
+-- derived/hazards adds its recurrence; read this where only the rows matter (an upload's checks).
 -- reads: stg_hazards
 select *
 from stg_hazards

@@ -1,16 +1,21 @@
 """The city board in a real Chromium at 1920×1080 (issue 15): the city's overview with its league of
 districts, the districts' league, the map of towns coloured by district; a district opened from the league
-shows its own towns; 返回全市 comes back. Offline, no console errors, Chinese glyphs."""
+shows its own towns; 返回全市 comes back; a viewer limited to one district is refused another district's and
+the city's board by URL. Offline, no console errors, Chinese glyphs."""
 
 import random
 from datetime import date, timedelta
 
 import pytest
 
-from browser import browser, open_page, screenshot, serve, wait_idle
+from board import auth
+from board.ingest import ingest
 from board.store import Store
+from browser import browser, open_page, screenshot, serve, wait_idle
 from conftest import commit
 from test_browser_pages import TOFU_CHECK
+from test_browser_scoped import LEDGER as SCOPED_LEDGER, PASSWORD as SCOPED_PASSWORD
+from test_districts_ingest import DISTRICTS as SCOPED_DISTRICTS, TOWNS as SCOPED_TOWNS
 
 # four districts side by side, each a row of towns; two of them have a 城关镇 (town names repeat across
 # districts, codes never do). quality: how well the district rectifies, and how that moves month by month.
@@ -74,12 +79,18 @@ def build(store: Store) -> None:
 
 
 @pytest.fixture(scope="module")
-def board(tmp_path_factory):
+def ctx():
+    # one Chromium for the module: Playwright's sync API runs one at a time
+    with browser() as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def board(tmp_path_factory, ctx):
     store = Store(tmp_path_factory.mktemp("city") / "store")
     build(store)
     with serve(store.path) as url:
-        with browser() as ctx:
-            yield open_page(ctx, url, wait_text="点击区县，进入该区县的看板")
+        yield open_page(ctx, url, wait_text="点击区县，进入该区县的看板")
 
 
 def settle(w, text: str, selector: str = '[data-testid="stPlotlyChart"]') -> None:
@@ -155,3 +166,51 @@ def test_the_districts_league_is_large_enough_to_read_across_the_room(board):
     sizes = page.eval_on_selector_all('[data-testid="stPlotlyChart"] .table .cell-text',
                                       "els => els.slice(0, 40).map(e => parseFloat(getComputedStyle(e).fontSize))")
     assert sizes and min(sizes) >= 20
+
+
+# -- a viewer limited to one district cannot reach another by its URL ---------------------------------
+
+@pytest.fixture(scope="module")
+def scoped_board(tmp_path_factory):
+    """test_browser_scoped's city (甲区 330201 with 城关镇 and 东湖街道, 乙县 330202 with 城关镇 and 西山乡; one
+    hazard in each district) and a viewer of 乙县."""
+    base = tmp_path_factory.mktemp("scoped-city")
+    store = Store(base / "store")
+    for text, name in ((SCOPED_DISTRICTS, "区县名单.csv"), (SCOPED_TOWNS, "镇街名单.csv"), (SCOPED_LEDGER, "台账.csv")):
+        assert ingest(store, text.encode(), name, user="setup").committed
+    users = base / "users.json"
+    auth.add("观察员", SCOPED_PASSWORD, users, role="viewer", districts=["乙县"])
+    with serve(store.path, env={"BOARD_USERS": str(users)}) as url:
+        yield url
+
+
+def log_in_by(ctx, url: str):
+    w = open_page(ctx, url, wait_text="本看板需要登录后查看。")
+    w.page.get_by_label("用户名").wait_for(timeout=30_000)
+    w.page.get_by_label("用户名").fill("观察员")
+    w.page.get_by_label("密码").fill(SCOPED_PASSWORD)
+    w.page.get_by_role("button", name="登录").click()
+    w.page.get_by_text("已登录查看账号").wait_for(timeout=30_000)
+    return w
+
+
+def test_a_district_viewer_is_refused_another_district_and_the_city_by_url(scoped_board, ctx):
+    w = log_in_by(ctx, scoped_board + "/?scope=330201")      # a link to 甲区's board
+    w.page.locator('[data-testid="stSidebarNav"]').get_by_text("总览", exact=True).click()
+    wait_idle(w.page)
+    w.page.get_by_role("heading", name="乙县 · 总览").wait_for(timeout=60_000)
+    main = w.page.locator('[data-testid="stMain"]').inner_text()
+    assert "无权查看该区县（甲区）" in main and "已显示 乙县" in main
+    assert "scope=330202" in w.page.url
+    radios = w.page.locator(".st-key-scope-bar").get_by_role("radio").all_inner_texts()
+    assert [r.strip() for r in radios] == ["乙县"]               # no 全市, no 甲区 to choose
+    assert "东湖街道" not in main and "甲区 ·" not in main        # none of 甲区's towns or figures
+    screenshot(w.page, "district-viewer-refused")
+    assert w.outside_requests == [] and w.console_errors == []
+
+    w = log_in_by(ctx, scoped_board + "/?scope=city")         # a link to the whole city
+    w.page.locator('[data-testid="stSidebarNav"]').get_by_text("镇街排名", exact=True).click()
+    wait_idle(w.page)
+    w.page.get_by_role("heading", name="乙县 · 镇街排名").wait_for(timeout=60_000)
+    main = w.page.locator('[data-testid="stMain"]').inner_text()
+    assert "无权查看全市" in main and "区县排名" not in main

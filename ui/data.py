@@ -105,8 +105,14 @@ def _query(root: str, seq: int, scope: str, name: str, params: tuple) -> pd.Data
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """queries/<name>.sql for the shown store state, cached per version and parameters."""
+    """queries/<name>.sql for the shown store state, cached per version, scope and parameters."""
     return _query(*_key(state()), name, tuple(sorted(params.items())))
+
+
+def store_query(name: str, **params) -> pd.DataFrame:
+    """queries/<name>.sql over the whole store, whatever district is shown: what the store lists (its districts
+    and the names they go by), which decides the scope and so cannot wait for it."""
+    return _query(*_store_key(state()), "", name, tuple(sorted(params.items())))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from render.format import md
+from ui import auth
 from ui.i18n import p, t
 
 CITY = "city"   # the URL's word for the whole city
@@ -18,13 +19,9 @@ KEY = "scope"   # session: the scope asked for (CITY or a district code)
 
 
 def allowed() -> frozenset[str] | None:
-    """The districts the logged-in account may see (codes, or names as an account file may give them);
-    None for the whole city. Accounts without a scope, and a ui.auth that does not know scopes yet, see all."""
-    from ui import auth
-    scope = getattr(auth, "scope", None)
-    if not callable(scope):
-        return None
-    mine = scope()
+    """The districts the logged-in account may see (ui.auth.scope(): its district codes); None for the whole
+    city (an account of the whole city, or an anonymous session of an open board)."""
+    mine = auth.scope()
     return None if mine is None else frozenset(str(d) for d in mine)
 
 

@@ -1,5 +1,6 @@
 """Every page in English in a real Chromium: no Chinese on screen except what comes from data (the demo's town,
-unit, category, grid and grid worker names); the language survives a reload through ?lang=en; the English league fits the screen;
+unit, category, grid and grid worker names); the language survives a reload through ?lang=en; the English league fits the screen
+and the Chinese league's long headers fit their columns;
 the league page's 晾晒图 button downloads the PNG."""
 
 import re
@@ -165,6 +166,26 @@ def test_the_english_league_fits_the_screen(board):
     # rank, change, town, index, tier, the backlog and its longest days, six ledger components
     assert len(table["lines"]) == 13 and max(table["lines"]) <= 2      # no header on three lines
     # all 24 towns drawn, the last one inside the figure (not cut off below it)
+    assert [r[0] for r in table["ranks"]] == [str(i) for i in range(1, 25)]
+    assert table["ranks"][-1][1] <= table["bottom"]
+
+
+HEADER_WIDTHS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .table .y-column')].map(c => {
+  const head = c.querySelector('.column-block#header');
+  return [head.querySelector('.cell-text').textContent, head.querySelector('.cell-rect').getBoundingClientRect().width,
+          head.querySelector('.cell-text').getBoundingClientRect().width]; })"""
+
+
+def test_the_chinese_league_headers_fit_their_columns(board):
+    url, ctx = board
+    w = open_page(ctx, url, wait_text="整改率")
+    go(w, "镇街排名", "红黑榜")
+    screenshot(w.page, "league-headers")
+    heads = w.page.evaluate(HEADER_WIDTHS)
+    table = w.page.evaluate(LEAGUE_TABLE)
+    assert {h: (column, text) for h, column, text in heads if text > column - 4} == {}
+    # 积压最久天数, 每万人逾期隐患 and 晾晒问题销号率 on two lines; the 24 towns still inside the figure
+    assert sorted(table["lines"]) == [1] * 10 + [2] * 3
     assert [r[0] for r in table["ranks"]] == [str(i) for i in range(1, 25)]
     assert table["ranks"][-1][1] <= table["bottom"]
 

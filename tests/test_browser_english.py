@@ -1,7 +1,7 @@
 """Every page in English in a real Chromium: no Chinese on screen except what comes from data (the demo's town,
 unit, category, grid and grid worker names); the language survives a reload through ?lang=en; the English league fits the screen
 and the Chinese league's long headers fit their columns;
-the league page's 晾晒图 button downloads the PNG."""
+the league page's 晾晒图 button downloads the PNG; the meeting screen (?mode=meeting&lang=en) is English too."""
 
 import re
 
@@ -127,6 +127,19 @@ def test_every_page_in_english_shows_chinese_only_from_data(board, words):
         found[title] = leftover_chinese(w.page, words)
     assert {k: v for k, v in found.items() if v} == {}
     assert w.outside_requests == [] and w.console_errors == []
+
+
+def test_the_meeting_screen_in_english_shows_chinese_only_from_data(board, words):
+    url, ctx = board
+    found = {}
+    for slide in ("overview", "league", "map", "progress", "red"):
+        w = open_page(ctx, f"{url}/?mode=meeting&lang=en&every=600&slides={slide}", wait_text="Slide 1 of")
+        w.page.wait_for_timeout(1500)  # charts' first paint
+        screenshot(w.page, f"en-meeting-{slide}")
+        found[slide] = leftover_chinese(w.page, words)
+        assert w.outside_requests == [] and w.console_errors == []
+        w.page.close()
+    assert {k: v for k, v in found.items() if v} == {}
 
 
 def test_the_chosen_language_survives_a_reload_and_a_page_change(board):

@@ -343,14 +343,14 @@ async def run(url: str, viewers: int, reruns: int = 3, pages: list[Page] | None 
               on_rerun=None) -> dict:
     """Run the load; viewer i asks for pages[i % len(pages)]. Returns the report (see main)."""
     pages = pages or [Page("")]
-    usage0 = resource.getrusage(resource.RUSAGE_SELF)
     load_before = [round(x, 2) for x in os.getloadavg()]
     warm = Tally()
-    for w in range(warmup):  # one rerun each, one after another: a fresh process pays its first page here
-        await viewer(-1 - w, url, pages[w % len(pages)], 1, 0, 0, timeout, warm)
-    w = Watch(watch or {})
+    for i in range(warmup):  # one rerun each, one after another: a fresh process pays its first page here
+        await viewer(-1 - i, url, pages[i % len(pages)], 1, 0, 0, timeout, warm)
+    usage0 = resource.getrusage(resource.RUSAGE_SELF)
+    watcher = Watch(watch or {})
     stop = asyncio.Event()
-    sampler = asyncio.create_task(w.sample(stop))
+    sampler = asyncio.create_task(watcher.sample(stop))
     tally = Tally()
     t = time.perf_counter()
     await asyncio.gather(*(viewer(i, url, pages[i % len(pages)], reruns, think, ramp * i / max(viewers, 1),
@@ -379,7 +379,7 @@ async def run(url: str, viewers: int, reruns: int = 3, pages: list[Page] | None 
         "messages_per_rerun_p50": _pct([r.messages for r in ok], 50),
         "error_alerts": sum(r.error_alerts for r in tally.reruns),
         "wall_s": round(wall, 1), "reruns_per_s": round(len(ok) / wall, 2) if wall else None,
-        "servers": w.report(),
+        "servers": watcher.report(),
         "client": {"cpu_s": round(usage.ru_utime + usage.ru_stime - usage0.ru_utime - usage0.ru_stime, 1),
                    "peak_rss_gb": round(usage.ru_maxrss / 2**20, 3)},
         "load_avg_before": load_before, "load_avg_after": [round(x, 2) for x in os.getloadavg()],
@@ -480,6 +480,9 @@ def main(argv: list[str] | None = None) -> int:
             url, procs, watch = start(args.serve, args.store)
         else:
             url = args.url.rstrip("/")
+            missing = [pid for pid in args.pid if not psutil.pid_exists(pid)]
+            if missing:
+                ap.error(f"没有这些进程：{missing}")
             watch = {pid: f"pid {pid}" for pid in args.pid}
             for port in args.watch_port or ([] if args.pid else [urlsplit(url).port or 80]):
                 pid = pid_on_port(port)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from board import ROOT
 from ui import asof, auth, data, guard, shell
-from ui.i18n import t
+from ui.i18n import follow_url, t
 
 guard.install()  # nothing leaves the machine; only analysts upload (a no-op after the first run)
 
@@ -20,6 +20,7 @@ if not auth.may_view():
                   position="hidden").run()
 elif st.query_params.get("mode") == "meeting":
     # the meeting-room screen: no navigation, no sidebar, one rotating page
+    follow_url()
     st.navigation([st.Page(PAGES / "screen" / "meeting.py", title=t("会议模式"), url_path="meeting", default=True)],
                   position="hidden").run()
 else:

@@ -55,43 +55,35 @@ def district_rows(ledger: pd.DataFrame, districts: pd.DataFrame) -> pd.DataFrame
 
     Population per 10,000 residents: the towns' sum when every town's is known (as the whole row counts it),
     else the district's own listed population, else none."""
-    towns = ledger[~ledger["is_district"]].copy()
-    towns["district_code"] = towns["district_code"].astype(object).where(towns["district_code"].notna(), None)
+    towns = ledger[~ledger["is_district"]]
     listed = districts.set_index("district_code")
-    keys = list(listed.index)
-    if towns["district_code"].isna().any() or not towns["district_code"].isin(keys).all():
-        keys.append(None)
-    rows = []
-    for code in keys:
-        mine = towns[towns["district_code"].isin([code])] if code is not None else \
-            towns[~towns["district_code"].isin(list(listed.index))]
-        row = {"district_code": code,
-               "district_name": listed.at[code, "district_name"] if code is not None else UNASSIGNED,
-               "towns": len(mine)}
-        for c in _SUMS:
-            row[c] = int(pd.to_numeric(mine[c]).fillna(0).sum())
-        for c in _MAXIMA:
-            v = pd.to_numeric(mine[c]).max()
-            row[c] = None if pd.isna(v) else int(v)
-        pops = pd.to_numeric(mine["population"])
-        listed_pop = listed.at[code, "population"] if code is not None else None
-        if len(mine) and pops.notna().all():
-            row["population"] = int(pops.sum())
-        elif listed_pop is not None and not pd.isna(listed_pop):
-            row["population"] = int(listed_pop)
-        else:
-            row["population"] = None
-        for rate, (num, den) in _RATES.items():
-            row[rate] = row[num] / row[den] if row[den] else None
-        for rate, num in _PER_10K.items():
-            row[rate] = row[num] * 10000.0 / row["population"] if row["population"] else None
-        rows.append(row)
-    out = pd.DataFrame(rows, columns=["district_code", "district_name", "towns", "population", *METRICS])
+    # a town whose district is not listed (or has none) counts under UNASSIGNED, keyed "" here
+    key = towns["district_code"].astype(object).where(towns["district_code"].isin(list(listed.index)), "")
+    numbers = towns[list(_SUMS) + list(_MAXIMA) + ["population"]].apply(pd.to_numeric).astype("float64")
+    g = numbers.groupby(key.to_numpy())
+    sums, maxima = g[list(_SUMS)].sum(), g[list(_MAXIMA)].max()
+    counts, known = g.size(), g["population"].count()
+    keys = list(listed.index) + ([""] if "" in counts.index else [])
+    out = pd.DataFrame({"district_code": [k if k != "" else None for k in keys],
+                        "district_name": [listed.at[k, "district_name"] if k != "" else UNASSIGNED for k in keys],
+                        "towns": counts.reindex(keys).fillna(0).astype("int64").to_numpy()})
+    for c in _SUMS:
+        out[c] = sums[c].reindex(keys).fillna(0).astype("int64").to_numpy()
+    for c in _MAXIMA:
+        out[c] = maxima[c].reindex(keys).astype("Int64").to_numpy()
+    towns_pop = g["population"].sum().reindex(keys).where(known.reindex(keys) == counts.reindex(keys))
+    own = pd.to_numeric(listed["population"], errors="coerce").reindex(keys)
+    pop = towns_pop.where(towns_pop.notna() & (counts.reindex(keys) > 0), own.to_numpy())
+    out["population"] = pop.astype("Int64").to_numpy()
+    people = out["population"].astype("float64")
+    for rate, (num, den) in _RATES.items():
+        out[rate] = (out[num] / out[den].where(out[den] > 0)).astype("float64")
+    for rate, num in _PER_10K.items():
+        out[rate] = (out[num] * 10000.0 / people.where(people > 0)).astype("float64")
+    out = out[["district_code", "district_name", "towns", "population", *METRICS]]
     for c in METRICS:
         if c not in _RATES and c not in _PER_10K:
             out[c] = out[c].astype("Int64")
-    for c in (*_RATES, *_PER_10K):
-        out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
     return out
 
 
@@ -113,10 +105,9 @@ def indicator_components(con, period: Period, definitions: dict, ledger: pd.Data
     # a mean over town-months: each town's monthly mean weighted by its months reported
     df["sum_now"] = df["mean"] * df["months"]
     df["sum_last"] = df["last_mean"] * df["last_months"]
-    g = df.groupby(["district_code", "indicator"]).agg(
-        total=("total", lambda s: s.sum(min_count=1)), last_total=("last_total", lambda s: s.sum(min_count=1)),
-        sum_now=("sum_now", lambda s: s.sum(min_count=1)), sum_last=("sum_last", lambda s: s.sum(min_count=1)),
-        months=("months", "sum"), last_months=("last_months", "sum"))
+    by = df.groupby(["district_code", "indicator"])
+    g = by[["total", "last_total", "sum_now", "sum_last"]].sum(min_count=1).join(
+        by[["months", "last_months"]].sum())
     pop = districts.set_index("district_code")["population"]
     out = {}
     for ind in definitions["components"]:

@@ -572,19 +572,51 @@ def _in_child(data: bytes, filename: str, hints: set[str], sheet: str | None, mo
 def _child_main(send, data, filename, hints, sheet, mode, memory_mb) -> None:
     limit = memory_mb << 20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    start = _peak_address_space()
     # a native abort prints a Rust backtrace; the analyst gets the Chinese reason from the parent instead
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     try:
         outcome = ("ok", _read_excel(data, filename, hints, sheet, mode))
     except Rejected as r:
-        outcome = ("rejected", r.problems)
-    except MemoryError:
-        outcome = ("died", None)
-    except BaseException:  # python-calamine's Rust panics derive from BaseException
-        outcome = ("broken", _excel_failure(data))
+        # _read_excel calls whatever the reader raised a damaged file; its cause says whether it was the limit
+        cause = r.__cause__
+        outcome = ("died", None) if cause and _out_of_memory(cause, start, limit) else ("rejected", r.problems)
+    except BaseException as exc:  # MemoryError, and python-calamine's Rust panics (they derive from BaseException)
+        outcome = ("died", None) if _out_of_memory(exc, start, limit) else ("broken", _excel_failure(data))
     send.send(outcome)
     send.close()
+
+
+# How an allocation failure reads when a reader turns it into an ordinary error: Rust's "memory allocation of N
+# bytes failed" and "capacity overflow", the OS's ENOMEM ("Cannot allocate memory (os error 12)").
+ALLOCATION_FAILED = re.compile(r"memory allocation|allocation failed|failed to allocate|out of memory|"
+                               r"cannot allocate memory|os error 12|capacity overflow", re.IGNORECASE)
+
+
+def _out_of_memory(exc: BaseException, start: int, limit: int, peak: int | None = None) -> bool:
+    """Whether a reader's failure came from the address-space limit rather than from the file (bytes).
+
+    Under the limit a reader fails wherever its next allocation happens to be, often as an ordinary error. So: an
+    allocation error, or any error once the reader had taken a quarter of the room it was given (`start` in use
+    when it began, `limit` in all, `peak` the most it held): a buffer that doubles, copied on growth, cannot grow
+    past a third of it.
+    """
+    for _ in range(8):  # the error and what it was raised from (a chain may loop)
+        if exc is None:
+            break
+        if isinstance(exc, MemoryError) or ALLOCATION_FAILED.search(f"{type(exc).__name__} {exc}"):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    peak = _peak_address_space() if peak is None else peak
+    return peak - start >= (limit - start) / 4
+
+
+def _peak_address_space() -> int:
+    """The most address space this process (or, before it was forked, its parent) has held, in bytes: what
+    RLIMIT_AS limits."""
+    with open("/proc/self/status", encoding="ascii", errors="replace") as f:
+        return next(int(line.split()[1]) << 10 for line in f if line.startswith("VmPeak:"))
 
 
 def _check_expansion(data: bytes, filename: str) -> None:

@@ -124,19 +124,40 @@ def league_table(towns: pd.DataFrame, components: list[tuple[str, str, str]], t=
                    margin=dict(l=0, r=0, t=0, b=0))
 
 
+# Words a long Chinese header may be broken before (Chinese has no spaces to break at): 每万人|逾期隐患,
+# 晾晒问题|销号率, 积压最久|天数.
+_CJK_WORDS = ("逾期", "隐患", "销号", "整改", "复发", "晾晒", "问题", "天数", "人数", "积压", "最久", "最长",
+              "按期", "指数", "得分", "排名", "网格", "检查", "发现", "累计")
+
+
 def _wrap(text: str, width: float, size: int) -> list[str]:
-    """Words of a table header greedily in lines that fit a column `width` units wide (about 1.15 px each in a
-    wide page on a 1920 px screen) in bold type `size` px high (a Chinese character is about `size` wide, a
-    Latin letter about half of it); a header without spaces stays whole."""
+    """A table header in lines that fit a column `width` units wide (about 1.15 px each in a wide page on a
+    1920 px screen, 1 px beside the open sidebar) in bold type `size` px high: English greedily by words, a
+    Chinese header without spaces broken in two before a word near its middle."""
     def px(s):
-        return sum(size if ord(c) > 0x2e80 else 0.52 * size for c in s)
+        # a Chinese glyph is one em; 1.1 em keeps a header that fits only with the sidebar closed (6 characters
+        # in a 120-unit column) from overflowing beside it
+        return sum(1.1 * size if ord(c) > 0x2e80 else 0.52 * size for c in s)
+    room = 1.15 * width - 10
     out = []
     for word in text.split(" "):
-        if out and px(out[-1] + " " + word) <= 1.15 * width - 10:
+        if out and px(out[-1] + " " + word) <= room:
             out[-1] += " " + word
         else:
             out.append(word)
-    return out
+    return [part for line in out for part in _break_cjk(line, px, room)]
+
+
+def _break_cjk(line: str, px, room: float) -> list[str]:
+    """A line too wide for `room`, mostly Chinese, split in two (each half again if need be) before a listed word
+    nearest its middle, else at its middle; Latin words and short lines are left whole."""
+    if px(line) <= room or len(line) < 2 or sum(ord(c) > 0x2e80 for c in line) * 2 < len(line):
+        return [line]
+    middle = len(line) / 2
+    at = sorted({i for w in _CJK_WORDS for i in range(1, len(line)) if line.startswith(w, i)},
+                key=lambda i: (abs(i - middle), -i))
+    cut = at[0] if at and abs(at[0] - middle) <= len(line) / 4 else math.ceil(middle)
+    return _break_cjk(line[:cut], px, room) + _break_cjk(line[cut:], px, room)
 
 
 def index_bars(towns: pd.DataFrame, t=_same) -> go.Figure:

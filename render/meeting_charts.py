@@ -2,6 +2,8 @@
 
 Dark, high-contrast and large: these are read from the back of a meeting room.
 No Streamlit here; pages/screen/meeting.py lays them out and render/report.py prints them.
+Text on a figure comes through `t` (the viewer's language; Chinese, the keys, when not given: the pack is printed in
+Chinese).
 """
 
 from __future__ import annotations
@@ -30,14 +32,16 @@ MUTED = "#cbd5e1"
 FONT = "Noto Sans CJK SC, Noto Sans SC, sans-serif"
 
 SLIDES = ("overview", "league", "map", "progress", "red")
-SLIDE_TITLES = {"overview": "全区概况", "league": "镇街排名", "map": "三色分布",
-                "progress": "整改进度", "red": "红色预警"}
 
 # A MapLibre style with no sources: nothing is fetched, the boundaries are the map (DESIGN §5).
 BLANK_STYLE = "data:application/json;base64," + base64.b64encode(json.dumps({
     "version": 8, "name": "blank", "sources": {},
     "layers": [{"id": "background", "type": "background", "paint": {"background-color": BACKGROUND}}],
 }).encode()).decode()
+
+
+def _same(text: str) -> str:
+    return text
 
 
 # -- the slide sequence -------------------------------------------------------------
@@ -55,12 +59,12 @@ def sequence(names: list[str], towns: pd.DataFrame) -> list[tuple[str, str | Non
     return out or [("overview", None)]
 
 
-def change_text(v) -> str:
+def change_text(v, t=_same) -> str:
     """Rank change as the screen says it: ▲3 up, ▼2 down, 持平, — when there was no earlier rank."""
     if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
         return "—"
     v = int(v)
-    return f"▲{v}" if v > 0 else f"▼{-v}" if v < 0 else "持平"
+    return f"▲{v}" if v > 0 else f"▼{-v}" if v < 0 else t("持平")
 
 
 def score_text(v) -> str:
@@ -86,14 +90,15 @@ def _layout(fig: go.Figure, height: int, scale: float, paper: str | None = None)
     return fig
 
 
-def league_bars(towns: pd.DataFrame, height: int = 860, scale: float = 1.0, paper: str | None = None) -> go.Figure:
+def league_bars(towns: pd.DataFrame, height: int = 860, scale: float = 1.0, paper: str | None = None,
+                t=_same) -> go.Figure:
     """Every town's index as a bar in rank order (1 on top), coloured by tier, rank change at the end."""
     df = towns.sort_values(["rank", "town_code"], na_position="last")
     labels = [f"{rank_text(r)}  {n}" for r, n in zip(df["rank"], df["town_name"])]
-    texts = [f"{score_text(s)}   {change_text(c)}" for s, c in zip(df["score"], df["rank_change"])]
+    texts = [f"{score_text(s)}   {change_text(c, t)}" for s, c in zip(df["score"], df["rank_change"])]
     fig = go.Figure(go.Bar(
         x=df["score"].astype("float64").fillna(0), y=labels, orientation="h",
-        marker_color=[TIER_COLOURS.get(t, "#64748b") for t in df["tier"]],
+        marker_color=[TIER_COLOURS.get(tier, "#64748b") for tier in df["tier"]],
         text=texts, textposition="outside", cliponaxis=False,
         textfont=dict(size=int(20 * scale), color=INK), hoverinfo="skip",
     ))
@@ -105,23 +110,23 @@ def league_bars(towns: pd.DataFrame, height: int = 860, scale: float = 1.0, pape
 
 
 def progress_bars(towns: pd.DataFrame, district_rate, height: int = 860, scale: float = 1.0,
-                  paper: str | None = None) -> go.Figure:
+                  paper: str | None = None, t=_same) -> go.Figure:
     """Rectification (bar) and closure rate (diamond) per town in %, the district's rectification rate as a line."""
     df = towns.sort_values(["rectification_rate", "town_code"], ascending=[False, True], na_position="last")
     rect = df["rectification_rate"].astype("float64") * 100
     close = df["closure_rate"].astype("float64") * 100
     fig = go.Figure()
-    fig.add_bar(x=rect, y=df["town_name"], orientation="h", name="整改率",
-                marker_color=[TIER_COLOURS.get(t, "#64748b") for t in df["tier"]],
+    fig.add_bar(x=rect, y=df["town_name"], orientation="h", name=t("整改率"),
+                marker_color=[TIER_COLOURS.get(tier, "#64748b") for tier in df["tier"]],
                 text=[("—" if pd.isna(v) else f"{v:.2f}%") for v in rect], textposition="outside", cliponaxis=False,
                 textfont=dict(size=int(19 * scale), color=INK), hoverinfo="skip")
-    fig.add_scatter(x=close, y=df["town_name"], mode="markers", name="销号率", hoverinfo="skip",
+    fig.add_scatter(x=close, y=df["town_name"], mode="markers", name=t("销号率"), hoverinfo="skip",
                     marker=dict(symbol="diamond", size=int(16 * scale), color=INK,
                                 line=dict(width=2, color="#0b1220")))
     _layout(fig, height, scale, paper)
     if district_rate is not None and not pd.isna(district_rate):
         fig.add_vline(x=float(district_rate) * 100, line=dict(color="#38bdf8", width=3, dash="dash"),
-                      annotation_text=f"全区整改率 {float(district_rate) * 100:.2f}%",
+                      annotation_text=f"{t('全区整改率')} {float(district_rate) * 100:.2f}%",
                       annotation_position="top left", annotation_font=dict(size=int(20 * scale), color="#38bdf8"))
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=int(20 * scale), color=INK))
     fig.update_xaxes(range=[0, 112], tickvals=[0, 20, 40, 60, 80, 100], ticktext=[f"{v}%" for v in range(0, 101, 20)], gridcolor="#334155",
@@ -133,13 +138,13 @@ def progress_bars(towns: pd.DataFrame, district_rate, height: int = 860, scale: 
 
 
 def shortfall_bars(components: pd.DataFrame, top: int | None = None, height: int = 520, scale: float = 1.0,
-                   paper: str | None = None) -> go.Figure:
+                   paper: str | None = None, t=_same) -> go.Figure:
     """One town's index points lost per component (what pulled it down), largest first."""
     df = components[components["shortfall"].fillna(0) > 1e-9].sort_values("shortfall", ascending=False)
     df = df.head(top) if top else df
     fig = go.Figure(go.Bar(
-        x=df["shortfall"], y=df["name"], orientation="h", marker_color="#f97316",
-        text=[f"−{v:.2f} 分" for v in df["shortfall"]], textposition="outside", cliponaxis=False,
+        x=df["shortfall"], y=df["name"].map(t), orientation="h", marker_color="#f97316",
+        text=[f"−{v:.2f} {t('分')}" for v in df["shortfall"]], textposition="outside", cliponaxis=False,
         textfont=dict(size=int(20 * scale), color=INK), hoverinfo="skip",
     ))
     _layout(fig, height, scale, paper)
@@ -150,13 +155,13 @@ def shortfall_bars(components: pd.DataFrame, top: int | None = None, height: int
 
 
 def behind_median_bars(behind: pd.DataFrame, height: int = 520, scale: float = 1.0,
-                       paper: str | None = None) -> go.Figure:
+                       paper: str | None = None, t=_same) -> go.Figure:
     """The index points a town is behind the median town, per component (figures.behind_median: the
     figures the league's 得分分析 shows), most first."""
     lost = -behind["versus_median"].astype("float64")
     fig = go.Figure(go.Bar(
-        x=lost, y=behind["name"], orientation="h", marker_color="#f97316",
-        text=[f"−{v:.2f} 分" for v in lost], textposition="outside", cliponaxis=False,
+        x=lost, y=behind["name"].map(t), orientation="h", marker_color="#f97316",
+        text=[f"−{v:.2f} {t('分')}" for v in lost], textposition="outside", cliponaxis=False,
         textfont=dict(size=int(20 * scale), color=INK), hoverinfo="skip",
     ))
     _layout(fig, height, scale, paper)
@@ -206,7 +211,7 @@ def _label_point(geometry: dict) -> tuple[float, float] | None:
 
 
 def tier_map(geojson: dict, towns: pd.DataFrame, height: int = 860, scale: float = 1.0,
-             aspect: float = 1.9, numbers_only: bool = False) -> pdk.Deck:
+             aspect: float = 1.9, numbers_only: bool = False, t=_same) -> pdk.Deck:
     """Town boundaries filled by tier, each labelled with its rank (and name); no basemap, no tiles.
 
     aspect is the element's width / height, used to fit the district into view; with numbers_only
@@ -226,7 +231,7 @@ def tier_map(geojson: dict, towns: pd.DataFrame, height: int = 860, scale: float
         features.append({"type": "Feature", "geometry": f["geometry"], "properties": {
             "name": html.escape(town_name), "rank": html.escape(rank_text(rank)),
             "score": html.escape(score_text(None if row is None else row["score"])),
-            "tier": html.escape(TIER_NAMES.get(tier, "—")),
+            "tier": html.escape(t(TIER_NAMES.get(tier, "—"))),
             "fill": TIER_RGB.get(tier, NO_TIER_RGB) + [215]}})
         for ring in _rings(f["geometry"]):
             lons.extend(p[0] for p in ring)
@@ -255,7 +260,7 @@ def tier_map(geojson: dict, towns: pd.DataFrame, height: int = 860, scale: float
                       character_set=pdk.types.String("".join(sorted({c for lab in labels for c in lab["text"]}))),
                       font_weight=700, outline_width=0, billboard=False)
     return pdk.Deck(layers=[base, names], initial_view_state=view, map_style=BLANK_STYLE,
-                    map_provider=None, tooltip={"html": "<b>{name}</b> 第{rank}名 · 指数 {score} · {tier}"})
+                    map_provider=None, tooltip={"html": "<b>{name}</b> " + t("第{rank}名 · 指数 {score} · {tier}")})
 
 
 def tier_map_figure(geojson: dict, towns: pd.DataFrame, height: int = 760, scale: float = 1.0,

@@ -503,6 +503,7 @@ def register(sub) -> None:
     sp.add_argument("--out", required=True, type=Path, help="输出文件：.pdf 或 .xlsx")
     sp.add_argument("--as-of", type=date.fromisoformat, help="截至日期 YYYY-MM-DD（默认台账中最新日期）")
     sp.add_argument("--pack", action="store_true", help="生成会议材料（每页一张会议屏幕，PDF）")
+    sp.add_argument("--scope", help="全市仓库：city 为全市通报（默认），或一个区县（代码、名称或别名）的通报")
     sp.add_argument("--store", type=Path, help="数据仓库目录（默认 BOARD_STORE，否则 data/store）")
     sp.set_defaults(func=cmd_report)
 
@@ -513,7 +514,29 @@ def cmd_report(args) -> int:
     suffix = args.out.suffix.lower()
     if suffix not in (".pdf", ".xlsx") or (args.pack and suffix != ".pdf"):
         raise ValueError("输出文件应为 .pdf 或 .xlsx（会议材料只有 PDF）")
-    notice = build_from_store(read_store(args.store), metrics.parse_period(args.period), args.as_of)
+    from board import city
+    from render import city_report
+
+    store = read_store(args.store)
+    state = store.state()
+    period = metrics.parse_period(args.period)
+    con = db.connect(state)
+    scope = args.scope or ("city" if city.is_city(con) else None)
+    if scope in ("city", "全市"):
+        if args.pack:
+            raise ValueError("全市通报暂无会议材料（--pack）；请用 --scope 指定一个区县，或生成全市通报 PDF/XLSX")
+        n = city_report.build(state, period, defs.load(store, state), args.as_of)
+        body = city_report.notice_pdf(n) if suffix == ".pdf" else city_report.notice_xlsx(n)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_bytes(body)
+        print(f"{'【示例数据】' if n.is_demo else ''}{n.title}（{n.period.label}，截至 {n.as_of}）已写入 {args.out}")
+        return 0
+    if scope is not None:
+        code = city.resolve(con, scope)
+        notice = build(db.connect(state, districts=(code,)), period, defs.load(store, state), args.as_of,
+                       is_demo=state.is_demo, boundaries=mc.boundaries(state))
+    else:
+        notice = build_from_store(store, period, args.as_of)
     if args.pack:
         body = pack_pdf(notice)
     else:

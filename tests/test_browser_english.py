@@ -1,6 +1,7 @@
 """Every page in English in a real Chromium: no Chinese on screen except what comes from data (the demo's town,
-unit, category, grid and grid worker names); the language survives a reload through ?lang=en; the English league fits the screen;
-the league page's 晾晒图 button downloads the PNG."""
+unit, category, grid and grid worker names); the language survives a reload through ?lang=en; the English league fits the screen
+and the Chinese league's long headers fit their columns;
+the league page's 晾晒图 button downloads the PNG; the meeting screen (?mode=meeting&lang=en) is English too."""
 
 import re
 
@@ -128,6 +129,19 @@ def test_every_page_in_english_shows_chinese_only_from_data(board, words):
     assert w.outside_requests == [] and w.console_errors == []
 
 
+def test_the_meeting_screen_in_english_shows_chinese_only_from_data(board, words):
+    url, ctx = board
+    found = {}
+    for slide in ("overview", "league", "map", "progress", "red"):
+        w = open_page(ctx, f"{url}/?mode=meeting&lang=en&every=600&slides={slide}", wait_text="Slide 1 of")
+        w.page.wait_for_timeout(1500)  # charts' first paint
+        screenshot(w.page, f"en-meeting-{slide}")
+        found[slide] = leftover_chinese(w.page, words)
+        assert w.outside_requests == [] and w.console_errors == []
+        w.page.close()
+    assert {k: v for k, v in found.items() if v} == {}
+
+
 def test_the_chosen_language_survives_a_reload_and_a_page_change(board):
     url, ctx = board
     w = open_page(ctx, url + "/?lang=en", wait_text="Rectification rate")
@@ -165,6 +179,26 @@ def test_the_english_league_fits_the_screen(board):
     # rank, change, town, index, tier, the backlog and its longest days, six ledger components
     assert len(table["lines"]) == 13 and max(table["lines"]) <= 2      # no header on three lines
     # all 24 towns drawn, the last one inside the figure (not cut off below it)
+    assert [r[0] for r in table["ranks"]] == [str(i) for i in range(1, 25)]
+    assert table["ranks"][-1][1] <= table["bottom"]
+
+
+HEADER_WIDTHS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .table .y-column')].map(c => {
+  const head = c.querySelector('.column-block#header');
+  return [head.querySelector('.cell-text').textContent, head.querySelector('.cell-rect').getBoundingClientRect().width,
+          head.querySelector('.cell-text').getBoundingClientRect().width]; })"""
+
+
+def test_the_chinese_league_headers_fit_their_columns(board):
+    url, ctx = board
+    w = open_page(ctx, url, wait_text="整改率")
+    go(w, "镇街排名", "红黑榜")
+    screenshot(w.page, "league-headers")
+    heads = w.page.evaluate(HEADER_WIDTHS)
+    table = w.page.evaluate(LEAGUE_TABLE)
+    assert {h: (column, text) for h, column, text in heads if text > column - 4} == {}
+    # 积压最久天数, 每万人逾期隐患 and 晾晒问题销号率 on two lines; the 24 towns still inside the figure
+    assert sorted(table["lines"]) == [1] * 10 + [2] * 3
     assert [r[0] for r in table["ranks"]] == [str(i) for i in range(1, 25)]
     assert table["ranks"][-1][1] <= table["bottom"]
 

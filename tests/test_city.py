@@ -244,3 +244,28 @@ def test_grids_of_one_district(city_store, capsys):
     assert main(["grids", "--period", "2022-12", "--district", "Y", "--store", str(city_store.path), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert [g["grid_code"] for g in out["grids"]] == ["g2"]
+
+
+def test_the_city_notice(city_store, tmp_path, capsys):
+    from render import city_report
+
+    defs = dict(DEFS, board_size=1)
+    n = city_report.build(city_store.state(), DEC, defs, D)
+    assert n.title.startswith("全市平安晾晒通报") and list(n.districts["district_code"]) == ["X", "Y"]
+    assert list(n.honour["town_name"]) == ["甲区"] and list(n.shame["town_name"]) == ["乙县"]
+    # overdue as of 12-31: X's h2 (16 days) and Y's h6 (21 days), listed district by district
+    assert list(zip(n.overdue["district_name"], n.overdue["hazard_id"])) == [("甲区", "h2"), ("乙县", "h6")]
+    text = city_report.summary_text(n)
+    assert "全市共发现隐患问题 8 个" in text and "2 个区县" in text
+    out = tmp_path / "全市通报.xlsx"
+    assert main(["report", "--period", "2022-12", "--as-of", "2022-12-31", "--out", str(out),
+                 "--store", str(city_store.path)]) == 0
+    assert "全市平安晾晒通报" in capsys.readouterr().out
+    import openpyxl
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["通报说明", "区县排名", "区县红黑榜", "红色镇街", "逾期清单"]
+    assert [c.value for c in book["区县排名"][1]][:3] == ["排名", "较上期", "区县"]
+    pdf = tmp_path / "乙县.pdf"
+    assert main(["report", "--period", "2022-12", "--as-of", "2022-12-31", "--out", str(pdf), "--scope", "乙县",
+                 "--store", str(city_store.path)]) == 0
+    assert pdf.read_bytes()[:4] == b"%PDF"

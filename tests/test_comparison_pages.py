@@ -78,7 +78,7 @@ def test_overview_league_and_meeting_show_the_same_rank_changes_and_boards(core)
     assert podium(league)[:6] == expected                       # the overall 红黑榜 comes first
     table = next(e for e in league.get("plotly_chart") if '"type":"table"' in e.proto.spec.replace(" ", ""))
     data = json.loads(table.proto.spec)["data"][0]
-    heads = [h.replace("<b>", "").replace("</b>", "") for h in data["header"]["values"]]
+    heads = [re.sub(r"</?b>|<br>", "", h) for h in data["header"]["values"]]  # 每万人<br>逾期隐患
     cells = dict(zip(heads, data["cells"]["values"]))
     assert cells["镇街"] == list(towns["town_name"])
     from render.charts import rank_change_text

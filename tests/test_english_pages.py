@@ -107,3 +107,26 @@ def test_towns_without_data_are_named_in_english(tmp_path, monkeypatch, words):
                for w in warnings), warnings
     names = sorted(words + [t["town_name"] for t in TOWNS], key=len, reverse=True)
     assert leftover(warnings, names) == []
+
+
+MEETING_TITLES = {"overview": "District overview", "league": "League · safety index",
+                  "map": "Tiers · green / yellow / red", "progress": "Progress · rectification and closure rates",
+                  "red": "Red alert · "}
+
+
+@pytest.mark.parametrize("slide", list(MEETING_TITLES))
+def test_meeting_screen_in_english_has_no_chinese_but_data(slide, words):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    # ?lang=en as the meeting room's link carries it; a nonsense parameter, so that its notice is read too
+    for k, v in {"mode": "meeting", "lang": "en", "slides": slide, "every": "soon"}.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    titles = [str(e.value) for e in at.title]
+    assert len(titles) == 1 and titles[0].startswith(MEETING_TITLES[slide]), titles
+    texts = shown(at)
+    for chart in at.get("deck_gl_json_chart"):            # the map slide's tier names and tooltip
+        texts += list(strings(json.loads(chart.proto.json))) + [chart.proto.tooltip]
+    assert any(t.startswith("The parameter every=soon is not understood") for t in texts)
+    assert any("Slide 1 of " in t for t in texts) and any("Demo data" in t for t in texts)
+    assert leftover(texts, words) == []

@@ -1,7 +1,9 @@
 """Each leaders' page renders on the demo district, shows the core's figures, and follows its controls."""
 
 import json
+import re
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -110,7 +112,7 @@ def league_columns(at: AppTest) -> dict[str, list[str]]:
     """The league table's columns by header."""
     table = next(e for e in elements(at, "plotly_chart") if '"type":"table"' in e.proto.spec.replace(" ", ""))
     data = json.loads(table.proto.spec)["data"][0]
-    heads = [h.replace("<b>", "").replace("</b>", "") for h in data["header"]["values"]]
+    heads = [re.sub(r"</?b>|<br>", "", h) for h in data["header"]["values"]]  # 每万人<br>逾期隐患
     return dict(zip(heads, data["cells"]["values"]))
 
 
@@ -128,6 +130,21 @@ def test_league_table_equals_the_core_ranking(core):
     assert columns["积压最久天数"] == [count(v) for v in towns["earlier_overdue_days_max"]]
     bottom = towns.iloc[-1]
     assert any(m.label == f"第{int(bottom['rank'])}名 · {bottom['town_name']}" for m in at.metric)
+
+
+def test_long_chinese_league_headers_break_in_two_lines():
+    from render import charts
+    towns = pd.DataFrame({"rank": [1], "rank_change": [None], "town_name": ["梅林镇"], "score": [80.0],
+                          "tier": ["green"], "days": [3], "per_10k": [0.5], "aired": [1.0], "on_time": [0.9]})
+    shown = [("days", "积压最久天数", "count"), ("per_10k", "每万人逾期隐患", "number"),
+             ("aired", "晾晒问题销号率", "rate"), ("on_time", "按期整改率", "rate")]
+    table = charts.league_table(towns, shown).data[0]
+    # six or seven characters of 20 px bold are wider than a 120-unit column; five fit, and so do the fixed columns
+    assert list(table.header.values) == [
+        "<b>排名</b>", "<b>变化</b>", "<b>镇街</b>", "<b>平安指数</b>", "<b>三色</b>",
+        "<b>积压最久</b><br><b>天数</b>", "<b>每万人</b><br><b>逾期隐患</b>", "<b>晾晒问题</b><br><b>销号率</b>",
+        "<b>按期整改率</b>"]
+    assert table.header.height == 2 * 26 + 16  # the figure is as tall as a two-line header
 
 
 def test_league_follows_the_period(core):

@@ -20,8 +20,11 @@ Hand count for period 2024-10 as of 2024-10-31 (H5 was found in September, so it
 import datetime as dt
 import io
 import json
+import mmap
+import multiprocessing
 import os
 import random
+import resource
 import signal
 import subprocess
 import sys
@@ -32,6 +35,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+import python_calamine
 import xlwt
 
 from board import db
@@ -504,6 +508,71 @@ def test_a_reader_that_blows_its_memory_limit_is_a_problem_of_the_file_not_a_cra
     assert "内存上限" in e.value.problems[0].reason
     monkeypatch.undo()                                                   # the usual limits again
     assert read_table(stray_cell_workbook(), "ok.xlsx").frame.shape == (1, 3)  # and this process goes on
+
+
+MB = 1 << 20
+
+
+@pytest.mark.parametrize("error,peak,limit_reached", [
+    (python_calamine.XmlError("xml error: unexpected end of stream"), 549 * MB, False),  # 49 of 200 MB taken
+    (python_calamine.XmlError("xml error: unexpected end of stream"), 550 * MB, True),   # 50 of 200: a quarter
+    (python_calamine.XmlError("xml error: unexpected end of stream"), 699 * MB, True),
+    (python_calamine.ZipError("Cannot allocate memory (os error 12)"), 500 * MB, True),  # ENOMEM, whatever the peak
+    (BaseException("memory allocation of 549755813888 bytes failed"), 500 * MB, True),   # a Rust panic
+    (BaseException("capacity overflow"), 500 * MB, True),
+    (MemoryError(), 500 * MB, True),
+    (ValueError("bad sheet"), 500 * MB, False),
+])
+def test_a_reader_error_is_the_memory_limit_when_it_says_so_or_came_near_it(error, peak, limit_reached):
+    import board.readers as readers
+
+    # the child began holding 500 MB of a 700 MB limit: 200 MB of room, a quarter of it is 50 MB
+    assert readers._out_of_memory(error, 500 * MB, 700 * MB, peak) is limit_reached
+
+
+def test_an_error_raised_from_an_allocation_failure_is_the_memory_limit():
+    import board.readers as readers
+
+    try:
+        try:
+            raise MemoryError()
+        except MemoryError as exc:
+            raise ValueError("could not read the sheet") from exc
+    except ValueError as error:
+        assert readers._out_of_memory(error, 500 * MB, 700 * MB, 500 * MB)
+
+
+def _failing_reader(near_limit: bool):
+    """An Excel reader that fails with an ordinary error (as python-calamine may under the memory limit), after
+    taking all but 64 MB of the address space the limit leaves (`near_limit`) or straight away."""
+    def sheets(data, mode):
+        if near_limit:
+            with open("/proc/self/status") as f:
+                size = next(int(line.split()[1]) << 10 for line in f if line.startswith("VmSize:"))
+            # mapped, never touched (no RAM taken) and dropped: the process's peak remembers it
+            mmap.mmap(-1, resource.getrlimit(resource.RLIMIT_AS)[0] - size - 64 * MB).close()
+        raise python_calamine.XmlError("xml error: unexpected end of stream")
+    return sheets
+
+
+@pytest.mark.parametrize("near_limit", [True, False], ids=["near-the-limit", "under-the-limit"])
+def test_an_ordinary_reader_error_is_the_memory_limit_only_near_it(monkeypatch, near_limit):
+    """The failure the bomb above meets only under load, forced: the same error is 内存上限 near the limit and
+    损坏 well under it."""
+    import board.readers as readers
+
+    peak = readers._peak_address_space()
+    # fork, not the forkserver, so that the child runs the reader patched here
+    monkeypatch.setattr(readers, "_child_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(readers, "_excel_sheets", _failing_reader(near_limit))
+    monkeypatch.setattr(readers, "READ_MEMORY_MB", (peak >> 20) + 400)
+    with pytest.raises(Rejected) as e:
+        read_table(stray_cell_workbook(), "ledger.xlsx")
+    reasons = [p.reason for p in e.value.problems]
+    if near_limit:
+        assert len(reasons) == 1 and "内存上限（" in reasons[0] and "损坏" not in reasons[0]
+    else:
+        assert reasons == [readers.MSG_EXCEL_BROKEN]
 
 
 def test_stray_cell_and_bomb_through_the_cli_exit_cleanly(roster_store, tmp_path):

@@ -329,6 +329,27 @@ EN = {
     "星级": "Stars", "每千户事件": "Events per 1,000 households", "网格编码": "Grid code",
     "1星": "1 star", "2星": "2 stars", "3星": "3 stars", "4星": "4 stars", "5星": "5 stars", "{n}星": "{n} stars",
     "查看本镇街网格（星级、升降星）→": "This town's grids (stars, ups and downs) →",
+    # the meeting screen (会议模式)
+    "全区概况": "District overview", "镇街排名 · 平安指数": "League · safety index",
+    "三色分布 · 绿 / 黄 / 红": "Tiers · green / yellow / red",
+    "整改进度 · 整改率与销号率": "Progress · rectification and closure rates", "红色预警 · {town}": "Red alert · {town}",
+    "第 {i}/{n} 页": "Slide {i} of {n}", "三色（绿 / 黄 / 红）": "Tiers (green / yellow / red)",
+    "红榜 · 前{n}": "Honour roll · top {n}", "黑榜 · 后{n}": "Black list · bottom {n}", "持平": "unchanged",
+    "图中数字为平安指数排名": "The numbers on the map are the towns' ranks by safety index",
+    "尚未上传镇街边界": "No town boundaries uploaded yet", "{tier}色 · {n} 个": "{tier} · {n}",
+    "排名（较上期同口径 {change}）": "Rank (change {change})", "第 {rank} 名": "No. {rank}",
+    "失分项 · 较全区中位数少得最多的六项（指数分）":
+        "Points lost · the six components furthest behind the median town (index points)",
+    "全区整改率": "District rectification rate", "分": "pts",
+    "第{rank}名 · 指数 {score} · {tier}": "No. {rank} · index {score} · {tier}",
+    "参数 period={value} 无法识别（应为 2026-10、2026-Q3 等，年份 1990–2100），改为显示最近一个有数据的月份":
+        "The parameter period={value} is not understood (it should be 2026-10, 2026-Q3 and so on, years "
+        "1990–2100); the latest month with data is shown instead",
+    "参数 scale={value} 无法识别（应为 0.5 到 3 之间的数字），按 1 倍显示":
+        "The parameter scale={value} is not understood (it should be a number from 0.5 to 3); shown at 1×",
+    "参数 every={value} 无法识别（应为秒数），改为每 20 秒换一页":
+        "The parameter every={value} is not understood (it should be seconds); the slide changes every 20 seconds "
+        "instead",
     # the city board (issue 15): a city's districts, the scope chooser, the drill-down
     "全市": "Whole city", "区县": "District", "区县排名": "District league", "镇街数": "Towns",
     "查看范围": "Showing", "← 返回全市": "← Back to the city", "选择区县": "Choose a district",
@@ -371,6 +392,13 @@ EN = {
 
 def lang() -> str:
     return st.session_state.get("lang", "zh")
+
+
+def follow_url() -> None:
+    """On a page load, the language the URL asks for (?lang=en), for a screen without the language radio (the
+    meeting screen); Chinese when it asks for none."""
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = "en" if st.query_params.get("lang") == "en" else "zh"
 
 
 def t(text: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from board import metrics
+from render.format import md
 from render.meeting_charts import SLIDES
 
 
@@ -41,17 +42,24 @@ def period(text: str | None) -> metrics.Period | None:
         return None
 
 
-def notices(query) -> list[str]:
-    """What the screen could not use from its URL, in Chinese, with what it shows instead."""
+def notices(query, t=lambda text: text) -> list[str]:
+    """What the screen could not use from its URL, in the viewer's language (`t`), with what it shows instead."""
     out = []
     if query.get("period") and period(query.get("period")) is None:
-        out.append(f"参数 period={str(query.get('period'))[:20]} 无法识别（应为 2026-10、2026-Q3 等，年份 1990–2100），"
-                   "改为显示最近一个有数据的月份")
+        out.append(t("参数 period={value} 无法识别（应为 2026-10、2026-Q3 等，年份 1990–2100），改为显示最近一个有数据的月份")
+                   .format(value=_shown(query.get("period"))))
     if query.get("scale") is not None and scale(query.get("scale")) == 1.0 and _not_one(query.get("scale")):
-        out.append(f"参数 scale={str(query.get('scale'))[:20]} 无法识别（应为 0.5 到 3 之间的数字），按 1 倍显示")
+        out.append(t("参数 scale={value} 无法识别（应为 0.5 到 3 之间的数字），按 1 倍显示")
+                   .format(value=_shown(query.get("scale"))))
     if query.get("every") is not None and seconds(query.get("every"), default=-1) == -1:
-        out.append(f"参数 every={str(query.get('every'))[:20]} 无法识别（应为秒数），改为每 20 秒换一页")
+        out.append(t("参数 every={value} 无法识别（应为秒数），改为每 20 秒换一页").format(value=_shown(query.get("every"))))
     return out
+
+
+def _shown(value) -> str:
+    """A URL parameter as the screen repeats it: short, and literal in markdown (a link or image there would be
+    drawn and fetched)."""
+    return md(str(value)[:20])
 
 
 def _not_one(text) -> bool:

@@ -1,6 +1,7 @@
 """会议模式: the meeting-room screen. Rotates overview → league → map → progress → one slide per red town.
 
 URL: ?mode=meeting[&every=20][&slides=overview,league,map,progress,red][&period=2026-10 or 2026-W43][&scale=2 for 4K]
+[&lang=en]
 """
 
 import time
@@ -11,7 +12,8 @@ import streamlit as st
 from board import metrics, vocab
 from board.store import TZ
 from render import format as fmt, meeting_charts as mc
-from ui import data, meeting
+from ui import data, meeting, shell
+from ui.i18n import lang, t
 
 # Constant CSS only (no data): no chrome, dark, type sized to the screen width so 4K reads like 1080p.
 st.html("""
@@ -53,7 +55,12 @@ SCALE = meeting.scale(query.get("scale"))
 
 
 TITLES = {"overview": "全区概况", "league": "镇街排名 · 平安指数", "map": "三色分布 · 绿 / 黄 / 红",
-          "progress": "整改进度 · 整改率与销号率"}
+          "progress": "整改进度 · 整改率与销号率"}  # translated where shown
+
+
+def _gap() -> str:
+    """The wide space between a line's figures: the ideographic one in Chinese, an em space in English."""
+    return "　" if lang() == "zh" else "\u2003"
 
 
 def _period() -> metrics.Period | None:
@@ -61,7 +68,7 @@ def _period() -> metrics.Period | None:
     return meeting.period(query.get("period"))
 
 
-for notice in meeting.notices(query):
+for notice in meeting.notices(query, t):
     st.caption(notice)  # a wrong URL parameter is said on screen, and the screen carries on with its default
 
 
@@ -71,8 +78,8 @@ def rotate() -> None:
     period = _period() or next(iter(data.periods("month")), None)
     as_of = data.as_of()
     if period is None or as_of is None:
-        st.title("平安晾晒台 · 会议模式")
-        st.header("暂无数据")
+        st.title(f"{t('平安晾晒台')} · {t('会议模式')}")
+        st.header(t("暂无数据"))
         return
     towns, _, district = data.league(period)
     slides = mc.sequence(NAMES, towns)
@@ -83,14 +90,15 @@ def rotate() -> None:
     kind, town = slides[i % len(slides)]
 
     with st.container(key="meeting_bar", horizontal=True, vertical_alignment="center", gap="large"):
-        st.markdown(f"**平安晾晒台** · 统计期 **{period.label}** · 截至 **{as_of:%Y-%m-%d}** · "
-                    f"{fmt.md(data.comparison_note(period))}")
-        st.markdown(f"{datetime.now(TZ):%H:%M} · 第 {i % len(slides) + 1}/{len(slides)} 页")
+        st.markdown(f"**{t('平安晾晒台')}** · {t('统计期')} **{shell.label(period)}** · {t('截至')} "
+                    f"**{as_of:%Y-%m-%d}** · {fmt.md(data.comparison_note(period))}")
+        st.markdown(f"{datetime.now(TZ):%H:%M} · "
+                    + t("第 {i}/{n} 页").format(i=i % len(slides) + 1, n=len(slides)))
         if data.is_demo():
             with st.container(key="meeting_demo", width="content"):
-                st.markdown("示例数据")
+                st.markdown(t("示例数据"))
     red = towns[towns["town_code"] == town].iloc[0] if kind == "red" else None
-    st.title(f"红色预警 · {fmt.md(red['town_name'])}" if kind == "red" else TITLES[kind])
+    st.title(t("红色预警 · {town}").format(town=fmt.md(red["town_name"])) if kind == "red" else t(TITLES[kind]))
 
     # The map is drawn on every slide at the same place and only hidden when it is not its turn:
     # a pydeck chart removed and re-added would take two new WebGL contexts each rotation, and
@@ -102,14 +110,14 @@ def rotate() -> None:
         if kind == "map":
             # the marker the page CSS looks for to show the map holder
             with st.container(key="meeting_is_map"):
-                st.caption("图中数字为平安指数排名")
+                st.caption(t("图中数字为平安指数排名"))
         elif kind == "overview":
             _overview(period, towns, district)
         elif kind == "league":
-            st.plotly_chart(mc.league_bars(towns, height=880, scale=SCALE), theme=None,
+            st.plotly_chart(mc.league_bars(towns, height=880, scale=SCALE, t=t), theme=None,
                             key="meeting_league", config={"displayModeBar": False, "staticPlot": True})
         elif kind == "progress":
-            st.plotly_chart(mc.progress_bars(towns, district["rectification_rate"], height=880, scale=SCALE),
+            st.plotly_chart(mc.progress_bars(towns, district["rectification_rate"], height=880, scale=SCALE, t=t),
                             theme=None, key="meeting_progress",
                             config={"displayModeBar": False, "staticPlot": True})
         elif kind == "red":
@@ -125,50 +133,52 @@ def _tiles(items: list[tuple[str, str]]) -> None:
 
 def _overview(period, towns, district) -> None:
     tiers = towns["tier"].value_counts()
-    _tiles([("发现隐患", fmt.count(district["found"])), ("整改率", fmt.rate(district["rectification_rate"])),
-            ("销号率", fmt.rate(district["closure_rate"])), ("按期整改率", fmt.rate(district["on_time_rate"])),
-            ("逾期隐患", fmt.count(district["overdue"])), ("累计逾期", fmt.count(district["backlog_overdue"])),
-            ("复发率", fmt.rate(district["recurrence_rate"])),
-            ("三色（绿 / 黄 / 红）", " / ".join(str(int(tiers.get(t, 0))) for t in vocab.TIERS))])
+    _tiles([(t("发现隐患"), fmt.count(district["found"])), (t("整改率"), fmt.rate(district["rectification_rate"])),
+            (t("销号率"), fmt.rate(district["closure_rate"])), (t("按期整改率"), fmt.rate(district["on_time_rate"])),
+            (t("逾期隐患"), fmt.count(district["overdue"])), (t("累计逾期"), fmt.count(district["backlog_overdue"])),
+            (t("复发率"), fmt.rate(district["recurrence_rate"])),
+            (t("三色（绿 / 黄 / 红）"), " / ".join(str(int(tiers.get(tier, 0))) for tier in vocab.TIERS))])
     # the same 红榜 and 黑榜, in the same order (the worst town last), as the overview and the notice
     best, worst = data.boards(period)
     n = data.board_size()
     for column, key, title, rows in zip(st.columns(2), ("meeting_honour", "meeting_shame"),
-                                        (f"红榜 · 前{n}", f"黑榜 · 后{n}"), (best, worst)):
+                                        (t("红榜 · 前{n}").format(n=n), t("黑榜 · 后{n}").format(n=n)),
+                                        (best, worst)):
         with column.container(key=key):
             st.subheader(title)
             for r in rows.itertuples():
-                st.markdown(f"{mc.rank_text(r.rank)}　{fmt.md(r.town_name)}　{mc.score_text(r.score)}　"
-                            f"{mc.change_text(r.rank_change)}")
+                st.markdown(_gap().join((mc.rank_text(r.rank), fmt.md(r.town_name), mc.score_text(r.score),
+                                         mc.change_text(r.rank_change, t))))
 
 
 def _map(towns) -> None:
     geojson = mc.boundaries(data.state())
     if geojson is None:
-        st.header("尚未上传镇街边界")
+        st.header(t("尚未上传镇街边界"))
         return
     left, right = st.columns([2, 1], gap="large")
     with left:
         # one stable key: the same map element is updated, not a new WebGL context per rotation
         st.pydeck_chart(mc.tier_map(geojson, towns, height=int(860 * SCALE), scale=SCALE, aspect=1.25,
-                                    numbers_only=True),
+                                    numbers_only=True, t=t),
                         height=int(860 * SCALE), key="meeting_map")
     with right.container(key="meeting_legend"):
         for tier, name in reversed(vocab.TIERS.items()):  # worst first
             group = towns[towns["tier"] == tier]
-            st.subheader(f"{name}色 · {len(group)} 个")
-            st.markdown("　".join(f"{mc.rank_text(r.rank)}\u00a0{fmt.md(r.town_name)}" for r in group.itertuples()))
+            st.subheader(t("{tier}色 · {n} 个").format(tier=t(name), n=len(group)))
+            st.markdown(_gap().join(f"{mc.rank_text(r.rank)}\u00a0{fmt.md(r.town_name)}" for r in group.itertuples()))
 
 
-def _red_town(t, behind) -> None:
-    _tiles([(f"排名（较上期同口径 {mc.change_text(t['rank_change'])}）", f"第 {mc.rank_text(t['rank'])} 名"),
-            ("平安指数", mc.score_text(t["score"])), ("整改率", fmt.rate(t["rectification_rate"])),
-            ("按期整改率", fmt.rate(t["on_time_rate"])), ("发现隐患", fmt.count(t["found"])),
-            ("逾期隐患", fmt.count(t["overdue"])), ("累计逾期", fmt.count(t["backlog_overdue"])),
-            ("销号率", fmt.rate(t["closure_rate"]))])
+def _red_town(town, behind) -> None:
+    _tiles([(t("排名（较上期同口径 {change}）").format(change=mc.change_text(town["rank_change"], t)),
+             t("第 {rank} 名").format(rank=mc.rank_text(town["rank"]))),
+            (t("平安指数"), mc.score_text(town["score"])), (t("整改率"), fmt.rate(town["rectification_rate"])),
+            (t("按期整改率"), fmt.rate(town["on_time_rate"])), (t("发现隐患"), fmt.count(town["found"])),
+            (t("逾期隐患"), fmt.count(town["overdue"])), (t("累计逾期"), fmt.count(town["backlog_overdue"])),
+            (t("销号率"), fmt.rate(town["closure_rate"]))])
     # the same figures as the league's 得分分析 (figures.why): index points behind the median town
-    st.subheader("失分项 · 较全区中位数少得最多的六项（指数分）")
-    st.plotly_chart(mc.behind_median_bars(behind, height=330, scale=SCALE), theme=None,
+    st.subheader(t("失分项 · 较全区中位数少得最多的六项（指数分）"))
+    st.plotly_chart(mc.behind_median_bars(behind, height=330, scale=SCALE, t=t), theme=None,
                     key="meeting_red", config={"displayModeBar": False, "staticPlot": True})
 
 

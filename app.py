@@ -3,7 +3,7 @@
 import streamlit as st
 
 from board import ROOT
-from ui import asof, auth, guard, shell
+from ui import asof, auth, data, guard, shell
 from ui.i18n import follow_url, t
 
 guard.install()  # nothing leaves the machine; only analysts upload (a no-op after the first run)
@@ -27,9 +27,14 @@ else:
     shell.frame()
     asof.banner()
     leaders = PAGES / "leaders"
+    # a city's whole board ranks districts; one district's (and a one-district store's) ranks towns, on the
+    # same addresses, so that choosing a scope keeps the viewer on the page they were on
+    city = data.is_city()
     viewer = [
-        st.Page(leaders / "overview.py", title=t("总览"), url_path="overview", default=True),
-        st.Page(leaders / "league.py", title=t("镇街排名"), url_path="league"),
+        st.Page(leaders / ("city_overview.py" if city else "overview.py"), title=t("总览"), url_path="overview",
+                default=True),
+        st.Page(leaders / ("city_league.py" if city else "league.py"), title=t("区县排名") if city else t("镇街排名"),
+                url_path="league"),
         st.Page(leaders / "hazard_map.py", title=t("隐患地图"), url_path="map"),
         st.Page(leaders / "progress.py", title=t("整改进度"), url_path="progress"),
         st.Page(leaders / "town.py", title=t("镇街详情"), url_path="town"),

@@ -285,7 +285,7 @@ def test_with_a_viewer_account_the_board_is_closed_until_login(city):
     assert at.session_state["viewer"] == "观察员" and "analyst" not in at.session_state
     at.run()
     at.switch_page(page_path("overview")).run()                    # the board is open to the viewer
-    assert not at.exception and [t.value for t in at.title] == ["总览"]
+    assert not at.exception and [t.value for t in at.title] == ["乙县 · 总览"]   # its own district's board
     for page in ("upload", "batches"):                             # never the analyst pages
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(page_path(page))
@@ -293,7 +293,7 @@ def test_with_a_viewer_account_the_board_is_closed_until_login(city):
 
 def test_without_viewer_accounts_the_board_stays_open(city):
     at = app()
-    assert [t.value for t in at.title] == ["总览"]
+    assert [t.value for t in at.title] == ["全市 · 总览"]   # the city's board, open to all
 
 
 def test_the_ui_scope_is_the_logged_in_accounts_district_codes(city):

@@ -51,7 +51,7 @@ def scope() -> frozenset[str] | None:
         return None
     from ui import data  # the store shown, its districts cached per version
 
-    return auth.resolve_scope(written, data.query("district_lookup"))
+    return auth.resolve_scope(written, data.store_query("district_lookup"))
 
 
 def login(name: str, password: str) -> str | None:

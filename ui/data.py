@@ -1,7 +1,9 @@
-"""The Streamlit seam: one cached connection per store version, cached query results.
+"""The Streamlit seam: one cached connection per store version and scope, cached query results.
 
 Every cache key carries the store's path and manifest seq, so a newly committed
-batch (or a rollback) shows on the next rerun without restarting anything.
+batch (or a rollback) shows on the next rerun without restarting anything, and the
+scope (a city's store: the whole city, or one district through a connection scoped to
+it), so that a district's figures are never served to the city's board or another's.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from board import db, definitions as defs, figures, maps, metrics
+from board import city, db, definitions as defs, figures, maps, metrics
 from board.store import State, Store, shown
+from render import city_charts
+from ui import scope as scope_
 from ui.i18n import lang, t
 
 
@@ -36,13 +40,59 @@ def state() -> State:
     return s.state(st.session_state.get("as_of_seq"))
 
 
-def _key(st_: State) -> tuple[str, int]:
+def _key(st_: State) -> tuple[str, int, str]:
+    """(store, version, scope): the scope is a district code, or "" for the whole store."""
+    return str(st_.root), st_.seq, _scope(st_)[0] or ""
+
+
+def _store_key(st_: State) -> tuple[str, int]:
+    """(store, version) for what a store holds whatever the scope: its districts, definitions, its now."""
     return str(st_.root), st_.seq
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _connection(root: str, seq: int):
-    return db.connect(Store(root).state(seq), materialise=True)
+# a store version seen as the city and as a few of its districts, and the version before it
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _connection(root: str, seq: int, scope: str = ""):
+    return db.connect(Store(root).state(seq), materialise=True, districts=(scope,) if scope else None)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _districts(root: str, seq: int) -> tuple[tuple[str, str], ...]:
+    listed = db.run(_connection(root, seq), "district_list")
+    return tuple(zip(listed["district_code"], listed["district_name"]))
+
+
+def districts() -> list[tuple[str, str]]:
+    """The districts (code, name) a city's store lists, by code; empty for a one-district store."""
+    return list(_districts(*_store_key(state())))
+
+
+def _scope(st_: State) -> tuple[str | None, str | None]:
+    return scope_.decide(list(_districts(*_store_key(st_))), scope_.asked(), scope_.allowed())
+
+
+def scope() -> str | None:
+    """The district the board shows (its code), or None for the whole store: the one the session or the URL
+    asks for, if the account may see it (ui.scope.decide)."""
+    return _scope(state())[0]
+
+
+def scope_refusal() -> str | None:
+    """Why the scope asked for is not the one shown (in the viewer's language, as markdown), or None."""
+    return _scope(state())[1]
+
+
+def is_city() -> bool:
+    """Whether the board shows a whole city: a store listing districts, not scoped to one of them."""
+    return bool(districts()) and scope() is None
+
+
+def scope_name() -> str | None:
+    """The name of what the board shows in a city's store: 全市 or the district's name; None otherwise."""
+    if not districts():
+        return None
+    code = scope()
+    return dict(districts()).get(code, t("全市") if code is None else "—")
 
 
 def connection():
@@ -50,13 +100,19 @@ def connection():
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
-def _query(root: str, seq: int, name: str, params: tuple) -> pd.DataFrame:
-    return db.run(_connection(root, seq), name, **dict(params))
+def _query(root: str, seq: int, scope: str, name: str, params: tuple) -> pd.DataFrame:
+    return db.run(_connection(root, seq, scope), name, **dict(params))
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """queries/<name>.sql for the shown store state, cached per version and parameters."""
+    """queries/<name>.sql for the shown store state, cached per version, scope and parameters."""
     return _query(*_key(state()), name, tuple(sorted(params.items())))
+
+
+def store_query(name: str, **params) -> pd.DataFrame:
+    """queries/<name>.sql over the whole store, whatever district is shown: what the store lists (its districts
+    and the names they go by), which decides the scope and so cannot wait for it."""
+    return _query(*_store_key(state()), "", name, tuple(sorted(params.items())))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -66,7 +122,7 @@ def _definitions(root: str, seq: int) -> dict:
 
 
 def definitions() -> dict:
-    return _definitions(*_key(state()))
+    return _definitions(*_store_key(state()))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -75,17 +131,18 @@ def _as_of(root: str, seq: int) -> date | None:
 
 
 def as_of() -> date | None:
-    """The ledger's own now (DESIGN §3)."""
-    return _as_of(*_key(state()))
+    """The ledger's own now (DESIGN §3): the whole store's, also when one district of a city is shown, so that
+    a district's board counts as of the same date as its row in the city's league."""
+    return _as_of(*_store_key(state()))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _league(root: str, seq: int, period_code: str, as_of_: date, weights: tuple | None):
+def _league(root: str, seq: int, scope: str, period_code: str, as_of_: date, weights: tuple | None):
     d = _definitions(root, seq)
     if weights:
         d = dict(d, components=[dict(c, weight=dict(weights).get(c["code"], c["weight"]))
                                 for c in d["components"]])
-    return metrics.league(_connection(root, seq), metrics.parse_period(period_code), as_of_, d)
+    return metrics.league(_connection(root, seq, scope), metrics.parse_period(period_code), as_of_, d)
 
 
 def league(period: metrics.Period, weights: dict | None = None, at: date | None = None):
@@ -101,9 +158,9 @@ def ledger(period: metrics.Period, at: date | None = None) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _rollup_applies(root: str, seq: int, as_of_: date | None, period_code: str | None) -> bool:
+def _rollup_applies(root: str, seq: int, scope: str, as_of_: date | None, period_code: str | None) -> bool:
     period = metrics.parse_period(period_code) if period_code else None
-    return as_of_ is not None and metrics.rollup_applies(_connection(root, seq), as_of_, period)
+    return as_of_ is not None and metrics.rollup_applies(_connection(root, seq, scope), as_of_, period)
 
 
 def _fast(at: date | None = None, period: metrics.Period | None = None) -> bool:
@@ -145,7 +202,7 @@ def is_demo() -> bool:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _boundaries(root: str, seq: int) -> dict | None:
+def _boundaries(root: str, seq: int, scope: str) -> dict | None:
     rel = Store(root).state(seq).boundaries
     if not rel:
         return None
@@ -154,11 +211,19 @@ def _boundaries(root: str, seq: int) -> dict | None:
         doc = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    return doc if isinstance(doc, dict) and doc.get("features") else None
+    if not (isinstance(doc, dict) and doc.get("features")):
+        return None
+    if scope:
+        # a district's map holds its own towns, framed on them, as a one-district store's does
+        mine = set(db.run(_connection(root, seq, scope), "town_list")["town_code"])
+        doc = dict(doc, features=[f for f in doc["features"]
+                                  if isinstance(f, dict) and (f.get("properties") or {}).get("town_code") in mine])
+    return doc if doc.get("features") else None
 
 
 def boundaries() -> dict | None:
-    """The town-boundaries GeoJSON in force (features carry town_code, town_name), or None."""
+    """The town-boundaries GeoJSON in force (features carry town_code, town_name), or None; in a district's
+    scope, its towns' only."""
     return _boundaries(*_key(state()))
 
 
@@ -324,8 +389,8 @@ def _grid_as_of(root: str, seq: int) -> date | None:
 
 
 def grid_as_of() -> date | None:
-    """The grid events' own now: the latest reported or closed date."""
-    return _grid_as_of(*_key(state()))
+    """The grid events' own now: the latest reported or closed date (the whole store's, as as_of())."""
+    return _grid_as_of(*_store_key(state()))
 
 
 def grid_counts(period: metrics.Period, as_of_: date) -> pd.DataFrame:
@@ -375,3 +440,86 @@ def grid_rule_lines() -> list[str]:
     """The star rule's lines in the viewer's language (component names are the definitions', translated)."""
     from board import grids
     return grids.rule_lines(grid_rule(), english=lang() == "en", name=t)
+
+
+# -- the city level (issue 15) ------------------------------------------------------------
+# A city's store seen whole: its districts ranked against each other by board.city, counted as of the city's
+# own now on the city's connection (whatever district the board shows).
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _city_league(root: str, seq: int, period_code: str, as_of_: date):
+    return city.league(_connection(root, seq), metrics.parse_period(period_code), as_of_, _definitions(root, seq))
+
+
+def city_league(period: metrics.Period, at: date | None = None):
+    """(districts, components, the city row) of a city's store (board.city.league): one row per district with
+    every metric, score, rank, rank_change (like for like), tier, has_data, pulled_down and its towns, in rank
+    order; the towns without a district (city.UNASSIGNED, district_code empty) unranked, last."""
+    return _city_league(*_store_key(state()), period.code, at or as_of())
+
+
+def districts_ranked(period: metrics.Period) -> pd.DataFrame:
+    """The city league's districts, the towns without a district left out."""
+    rows = city_league(period)[0]
+    return rows[rows["district_code"].notna()].reset_index(drop=True)
+
+
+def unassigned(period: metrics.Period) -> pd.Series | None:
+    """The row of the towns that have no district (counted in the city, ranked nowhere), or None."""
+    rows = city_league(period)[0]
+    rows = rows[rows["district_code"].isna()]
+    return None if rows.empty else rows.iloc[0]
+
+
+def district_definitions() -> dict:
+    """The definitions as the district level reads them (weights, tiers, board_size may differ per level)."""
+    return city.level_definitions(definitions(), "district")
+
+
+def district_board_size() -> int:
+    """How many districts 红榜 and 黑榜 each list (the district level's board_size)."""
+    return defs.board_size(district_definitions())
+
+
+def district_boards(period: metrics.Period) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(红榜, 黑榜) of the districts, as many as the district level's board_size (figures.boards: in rank order,
+    the worst district last); rows keep district_code and district_name."""
+    back = {"town_code": "district_code", "town_name": "district_name"}
+    best, worst = figures.boards(city_charts.as_towns(districts_ranked(period)), district_board_size())
+    return best.rename(columns=back), worst.rename(columns=back)
+
+
+def district_why(period: metrics.Period, district_code: str) -> pd.DataFrame:
+    """One row per index component for one district against the city's median district (figures.why)."""
+    comps = city_league(period)[1]
+    return figures.why(comps.rename(columns={"district_code": "town_code"}), district_code)
+
+
+def district_no_data(period: metrics.Period) -> pd.DataFrame:
+    """The districts with no hazards in the period (ranked last, no tier, no rank change)."""
+    rows = districts_ranked(period)
+    return rows[~rows["has_data"]].reset_index(drop=True)
+
+
+def town_districts(period: metrics.Period) -> pd.DataFrame:
+    """One row per town of the city: town_code, town_name, district_code, district_name (empty for a town
+    without a district)."""
+    towns = ledger(period).query("not is_district")[["town_code", "town_name", "district_code"]]
+    names = dict(districts())
+    return towns.assign(district_name=towns["district_code"].map(names)).reset_index(drop=True)
+
+
+def town_district(period: metrics.Period, town_code: str) -> str | None:
+    """The district a town of the city belongs to, or None."""
+    towns = town_districts(period)
+    hit = towns.loc[towns["town_code"] == town_code, "district_code"]
+    return hit.iloc[0] if len(hit) and isinstance(hit.iloc[0], str) else None
+
+
+def district_values(period: metrics.Period, metric: str) -> pd.DataFrame:
+    """Each town of the city with its district's value of a metric of the city league: town_code, value,
+    district_name (the city map paints each district's towns with the district's figure)."""
+    towns = town_districts(period)
+    rows = districts_ranked(period).set_index("district_code")[metric]
+    return towns.assign(value=towns["district_code"].map(rows))[["town_code", "value", "district_name"]]

@@ -350,6 +350,43 @@ EN = {
     "参数 every={value} 无法识别（应为秒数），改为每 20 秒换一页":
         "The parameter every={value} is not understood (it should be seconds); the slide changes every 20 seconds "
         "instead",
+    # the city board (issue 15): a city's districts, the scope chooser, the drill-down
+    "全市": "Whole city", "区县": "District", "区县排名": "District league", "镇街数": "Towns",
+    "查看范围": "Showing", "← 返回全市": "← Back to the city", "选择区县": "Choose a district",
+    "所属区县": "District", "未分区县": "No district", "全市近12期走势": "The city over the last 12 periods",
+    "点击区县，进入该区县的看板：": "Open a district's own board:", "进入该区县看板 →": "Open this district's board →",
+    "全市中位数得分": "City median district's score",
+    "相对全市中位数区县的得分（指数点）": "Against the city's median district (index points)",
+    "区县的数字是其镇街的合计，比率由合计重新计算（不是镇街比率的平均）；平安指数在各区县之间折算。":
+        "A district's figures are its towns' totals, its rates recomputed from them (never an average of its "
+        "towns' rates); the safety index is scored across the districts.",
+    "这些区县排在有数据的区县之后，不评三色，不计排名变化。":
+        "These districts rank after the districts with data, with no tier and no rank change.",
+    "另有 {n} 个镇街未填所属区县，计入全市，不参加区县排名（本期发现隐患 {found} 个）。":
+        "{n} more towns have no district: counted in the city, ranked in no district ({found} hazards found "
+        "this period).",
+    "各区县拉低指数的分项": "What pulled each district's index down", "拉低指数的分项": "Pulled down by",
+    "每个区县失分最多的分项（最多三项，按失去的指数点从多到少）。":
+        "The components on which each district lost the most index points (up to three, most first).",
+    "每个分项相对全市中位数区县多得（绿）或少得（红）的指数点；分项得分按当期各区县折算为 0–100 分。":
+        "Index points each component gains (green) or loses (red) against a district scoring the city's median; "
+        "components are scored 0–100 across the districts of the period.",
+    "区县着色指标": "Colour the districts by",
+    "全市地图：镇街按所属区县着色，或按所属区县的指标着色；点击镇街进入该区县看板的镇街详情。":
+        "The city's map: towns coloured by their district, or by their district's figure; click a town to open "
+        "it on its district's board.",
+    "全市看板不排镇街名次：选择镇街，进入其所属区县的看板查看镇街详情。":
+        "The city's board ranks districts, not towns: choose a town to open it on its district's board.",
+    "无权查看任何区县": "This account may not see any district",
+    "本账号的区县不在本看板的区县名单中，无法查看任何区县的数据；请联系管理员":
+        "This account's districts are not among this board's districts, so it can see no district's figures; "
+        "ask the administrator",
+    "无权查看全市：本账号只能查看 {mine}，已显示 {shown}":
+        "Not allowed to see the whole city: this account may see only {mine}; showing {shown}",
+    "无权查看该区县（{name}）：本账号只能查看 {mine}，{instead}":
+        "Not allowed to see this district ({name}): this account may see only {mine}; {instead}",
+    "没有区县“{name}”（网址中的 scope 参数），{instead}": "There is no district “{name}” (the address's scope); {instead}",
+    "已显示 {shown}": "showing {shown}", "已显示全市": "showing the whole city",
 }
 
 

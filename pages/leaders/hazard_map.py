@@ -1,10 +1,11 @@
 """隐患地图 Hazard map: town boundaries coloured by a chosen metric, the period's hazards as points by
-status (sized by severity) or as hexagons, with filters and a legend."""
+status (sized by severity) or as hexagons, with filters and a legend. A city's whole board colours each town
+by its district, or by its district's figure, under the hazards of the whole city."""
 
 import streamlit as st
 
 from board import maps
-from render import charts
+from render import charts, city_charts
 from render.format import count, number, rate
 from ui import data, shell
 from ui.i18n import p, t
@@ -25,9 +26,15 @@ METRICS = {  # metric → (label, kind, which direction is better)
 FORMAT = {"rate": rate, "count": count, "number": number,
           "tier": lambda v: t(charts.TIER_NAMES.get(v, "—")) if isinstance(v, str) else "—"}
 
+city = data.is_city()
+if city:
+    # the city's towns are painted by their district, or with their district's figure: a town's own index
+    # would rank it across the whole city, which no district's board does
+    METRICS = {"district": ("所属区县", "district", None), **METRICS}
 tally = data.hazard_tally(period)
 with st.container(horizontal=True):
-    metric = st.selectbox(t("镇街着色指标"), list(METRICS), format_func=lambda m: t(METRICS[m][0]), key="map_metric")
+    metric = st.selectbox(t("区县着色指标") if city else t("镇街着色指标"), list(METRICS),
+                          format_func=lambda m: t(METRICS[m][0]), key="city_map_metric" if city else "map_metric")
     view = st.radio(t("隐患显示"), ["points", "hexagon"], horizontal=True, key="map_view",
                     format_func=lambda v: t("点位（按状态）") if v == "points" else t("六边形聚合"))
 with st.container(horizontal=True):
@@ -42,13 +49,24 @@ with st.container(horizontal=True):
 chosen = dict(status=status, severity=severity, category=category, source=source)
 drawn_as, drawn = data.map_hazards(period, **chosen)
 
-towns, _, _ = data.league(period)
 label, kind, better = METRICS[metric]
-values = towns[["town_code", metric]].rename(columns={metric: "value"})
-text = {c: FORMAT[kind](v) for c, v in zip(values["town_code"], values["value"])}
 boundaries = data.boundaries()
-coloured, legend = (charts.choropleth(boundaries, values, metric, better, t(label), text, t=t)
-                    if boundaries else (None, []))
+if city and metric == "district":
+    towns = data.town_districts(period)
+    colours = city_charts.district_colours([c for c, _ in data.districts()])
+    coloured, legend = (city_charts.towns_by_district(boundaries, towns, colours, t)
+                        if boundaries else (None, []))
+else:
+    if city:  # each town painted with its district's figure
+        values = data.district_values(period, metric)
+        text = {c: p(f"{FORMAT[kind](v)}（{d if isinstance(d, str) else t('未分区县')}）")
+                for c, v, d in zip(values["town_code"], values["value"], values["district_name"])}
+    else:
+        towns, _, _ = data.league(period)
+        values = towns[["town_code", metric]].rename(columns={metric: "value"})
+        text = {c: FORMAT[kind](v) for c, v in zip(values["town_code"], values["value"])}
+    coloured, legend = (charts.choropleth(boundaries, values[["town_code", "value"]], metric, better, t(label), text,
+                                          t=t) if boundaries else (None, []))
 
 deck = charts.hazard_map(coloured, drawn, view, cells=drawn_as == "cells", height=640, t=t)
 selected = st.pydeck_chart(deck, height=640, key="hazard_map",
@@ -57,6 +75,8 @@ st.html(charts.legend_html(charts.status_legend(t) if view == "points" else []))
 if legend:
     st.html(charts.legend_html([(p(f"{t(label)}："), "#ffffff")] + legend))
 st.caption(t("点的大小表示隐患等级（一般、较大、重大）；悬停查看详情，点击镇街进入镇街详情。"))
+if city:
+    st.caption(t("全市地图：镇街按所属区县着色，或按所属区县的指标着色；点击镇街进入该区县看板的镇街详情。"))
 if boundaries is None:
     st.warning(t("尚未上传镇街边界，地图只显示隐患点位。"))
 if drawn_as == "cells":

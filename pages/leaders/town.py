@@ -10,6 +10,17 @@ from ui.i18n import p, t
 
 period = shell.page("镇街详情")
 
+if data.is_city():
+    # a town is seen on its district's board, ranked among its district's towns: choosing one opens it there
+    st.query_params.pop("town", None)
+    st.info(t("全市看板不排镇街名次：选择镇街，进入其所属区县的看板查看镇街详情。"))
+    places = data.town_districts(period)
+    labels = {c: p(f"{d if isinstance(d, str) else t('未分区县')} · {n}")
+              for c, n, d in zip(places["town_code"], places["town_name"], places["district_name"])}
+    st.selectbox(t("选择镇街"), list(labels), index=None, format_func=labels.get, key="city_town_pick",
+                 placeholder=t("选择镇街"), on_change=shell.choose_town_picked, args=("city_town_pick",))
+    st.stop()
+
 towns, _, _ = data.league(period)
 names = dict(zip(towns["town_code"], towns["town_name"]))
 codes = list(names)

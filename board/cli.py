@@ -189,9 +189,12 @@ def cmd_metrics(args) -> int:
             raise ValueError("这个仓库只有一个区县（没有上传区县名单），没有区县排名；请用 --level town")
         result = city.board_metrics(con, period, args.as_of, defs.load(store, state), only=district)
     else:
+        as_of = args.as_of
         if district is not None:
+            # the city's now, not the district's own last date: its board then equals its row in the city league
+            as_of = as_of or metrics.default_as_of(con)
             con = db.connect(state, materialise=materialise, districts=(district,))
-        result = metrics.board_metrics(con, period, args.as_of, defs.load(store, state))
+        result = metrics.board_metrics(con, period, as_of, defs.load(store, state))
         if district is not None:
             result["district_code"] = district
     if state.is_demo:

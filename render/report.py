@@ -533,7 +533,9 @@ def cmd_report(args) -> int:
         return 0
     if scope is not None:
         code = city.resolve(con, scope)
-        notice = build(db.connect(state, districts=(code,)), period, defs.load(store, state), args.as_of,
+        # as of the city's now, as the district's board and its row in the city league are
+        notice = build(db.connect(state, districts=(code,)), period, defs.load(store, state),
+                       args.as_of or metrics.default_as_of(con),
                        is_demo=state.is_demo, boundaries=mc.boundaries(state))
     else:
         notice = build_from_store(store, period, args.as_of)

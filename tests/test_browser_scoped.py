@@ -34,6 +34,7 @@ def main_text(w) -> str:
 def test_before_login_every_url_shows_only_the_login_page(board, path):
     with browser() as ctx:
         w = open_page(ctx, board + path, wait_text="本看板需要登录后查看。")
+        w.page.get_by_label("用户名").wait_for(timeout=30_000)  # the form is drawn a moment after the caption
         text = main_text(w)
         assert w.page.get_by_label("用户名").count() == 1 and w.page.get_by_label("密码").count() == 1
         assert "镇街排名" not in text and "发现隐患" not in text and "数据上传" not in text

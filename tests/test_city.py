@@ -269,3 +269,18 @@ def test_the_city_notice(city_store, tmp_path, capsys):
     assert main(["report", "--period", "2022-12", "--as-of", "2022-12-31", "--out", str(pdf), "--scope", "乙县",
                  "--store", str(city_store.path)]) == 0
     assert pdf.read_bytes()[:4] == b"%PDF"
+
+
+def test_a_district_is_seen_as_of_the_citys_now(store, capsys):
+    # Y's last date is 12-20 (h5 found); X's h3 is rectified on 12-20 too — add X's closing on 12-28 so the city's
+    # now is later than Y's own
+    commit(store, "districts", DISTRICTS)
+    commit(store, "towns", TOWNS)
+    commit(store, "hazards", [h for h in HAZARDS if h["town_code"] in ("C", "E")]
+           + [dict(hazard_id="x1", town_code="A", found_date=d("2022-12-01"), closed_date=d("2022-12-28"),
+                   rectified_date=d("2022-12-27"))])
+    assert main(["metrics", "--period", "2022-12", "--district", "Y", "--store", str(store.path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["as_of"] == "2022-12-28"
+    # as of 12-28, h6 (deadline 12-10) is 18 days overdue
+    assert out["district"]["overdue_days_max"] == 18

@@ -44,7 +44,12 @@ def default_path() -> Path:
 
 
 def demo_path() -> Path:
-    return ROOT / "data" / "demo" / "store"
+    """The demo stand-in's store: the demo district's, or with BOARD_DEMO=city the demo city's."""
+    return demo_city_path() if demo_is_city() else ROOT / "data" / "demo" / "store"
+
+
+def demo_is_city() -> bool:
+    return os.environ.get("BOARD_DEMO", "").strip().lower() == "city"
 
 
 def demo_city_path() -> Path:

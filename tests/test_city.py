@@ -284,3 +284,12 @@ def test_a_district_is_seen_as_of_the_citys_now(store, capsys):
     assert out["as_of"] == "2022-12-28"
     # as of 12-28, h6 (deadline 12-10) is 18 days overdue
     assert out["district"]["overdue_days_max"] == 18
+
+
+def test_board_demo_city_makes_the_demo_city_the_stand_in(monkeypatch):
+    from board import store as store_mod
+
+    monkeypatch.setenv("BOARD_DEMO", "city")
+    assert store_mod.demo_path() == store_mod.demo_city_path()
+    monkeypatch.delenv("BOARD_DEMO")
+    assert store_mod.demo_path() != store_mod.demo_city_path()

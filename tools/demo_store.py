@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from board.ingest import ingest_path
-from board.store import Store, demo_city_path, demo_path
+from board.store import Store, demo_city_path, demo_is_city, demo_path
 
 ORDER = ("towns", "hazards", "inspections", "indicators", "grids", "grid_events")
 CITY_ORDER = ("districts", *ORDER)  # a town names its district, so the districts come first
@@ -23,6 +23,8 @@ def ensure(path: Path | None = None, *, city: bool = False, rows: int | None = N
            rebuild: bool = False) -> Path:
     """Build the demo store (city=True: the demo city) unless it is there; concurrent callers wait for one
     build. rows: hazards in all (the district's ledger, or the city's shared among its districts)."""
+    city = city or (path is None and demo_is_city()) or (path is not None and
+                                                        Path(path).resolve() == demo_city_path().resolve())
     path = Path(path or (demo_city_path() if city else demo_path())).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.parent / f".{path.name}.build.lock", "a+") as lock:

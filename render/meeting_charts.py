@@ -349,6 +349,9 @@ def district_map(coloured: dict, towns: pd.DataFrame, districts: pd.DataFrame, h
                       get_position=["lon", "lat"], get_text="text", get_size=int(30 * scale),
                       get_color=[11, 18, 32], font_family=pdk.types.String(FONT),
                       character_set=pdk.types.String("".join(sorted({c for lab in labels for c in lab["text"]}))),
+                      # a label may reach past its district's edge onto the dark background: a light plate keeps
+                      # it whole
+                      background=True, get_background_color=[248, 250, 252, 235], background_padding=[8, 4],
                       font_weight=800, outline_width=0, billboard=False)
     return pdk.Deck(layers=[base, names], initial_view_state=_fit(lons, lats, height, aspect),
                     map_style=BLANK_STYLE, map_provider=None, tooltip={"html": "<b>{name}</b> {tip}"})

@@ -530,9 +530,10 @@ def district_red_towns(period: metrics.Period) -> pd.DataFrame:
     district in the city's order: the town league's columns plus district_code and district_name."""
     root, seq = _store_key(state())
     at = as_of()
-    red = [towns[towns["tier"] == "red"].assign(district_code=code, district_name=name)
-           for code, name in districts()
-           for towns in [_league(root, seq, code, period.code, at, None)[0]]]
+    red = []
+    for code, name in districts():
+        towns = _league(root, seq, code, period.code, at, None)[0]   # the district's own league, cached
+        red.append(towns[towns["tier"] == "red"].assign(district_code=code, district_name=name))
     return pd.concat(red, ignore_index=True) if red else pd.DataFrame(
         columns=["town_code", "town_name", "rank", "district_code", "district_name"])
 

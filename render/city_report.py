@@ -86,17 +86,19 @@ SUMMARY = ("{period}，全市共发现隐患问题 {found} 个，整改率 {rect
            "各区县红色镇街共 {red_towns} 个。数据截至 {as_of:%Y年%m月%d日}；排名变化{comparison}。")
 
 
-def summary_text(n: CityNotice) -> str:
+def summary_text(n: CityNotice, t=lambda text: text, period_label: str | None = None,
+                 comparison: str | None = None) -> str:
+    """The notice's opening paragraph (SUMMARY, through `t` on screen, as report.summary_text)."""
     c = n.city
     ranked = n.districts[n.districts["district_code"].notna()]
     tiers = ranked["tier"].value_counts()
-    return SUMMARY.format(
-        period=n.period.label, found=fmt.count(c["found"]), rectification_rate=fmt.rate(c["rectification_rate"]),
+    return t(SUMMARY).format(
+        period=period_label or n.period.label, found=fmt.count(c["found"]), rectification_rate=fmt.rate(c["rectification_rate"]),
         closure_rate=fmt.rate(c["closure_rate"]), on_time_rate=fmt.rate(c["on_time_rate"]),
         overdue=fmt.count(c["overdue"]), backlog_overdue=fmt.count(c["backlog_overdue"]),
         recurrence_rate=fmt.rate(c["recurrence_rate"]), districts=len(ranked),
         green=int(tiers.get("green", 0)), yellow=int(tiers.get("yellow", 0)), red=int(tiers.get("red", 0)),
-        red_towns=len(n.red_towns), as_of=n.as_of, comparison=n.comparison)
+        red_towns=len(n.red_towns), as_of=n.as_of, comparison=comparison or n.comparison)
 
 
 def league_rows(n: CityNotice) -> pd.DataFrame:

@@ -59,6 +59,12 @@ def sequence(names: list[str], towns: pd.DataFrame) -> list[tuple[str, str | Non
     return out or [("overview", None)]
 
 
+def city_sequence(names: list[str]) -> list[tuple[str, None]]:
+    """A city's slides in order: one of each kind asked for; "red" is one slide, 红黑榜 of the districts with
+    each district's red towns (a city's red towns are too many for one slide each)."""
+    return [(name, None) for name in names if name in SLIDES] or [("overview", None)]
+
+
 def change_text(v, t=_same) -> str:
     """Rank change as the screen says it: ▲3 up, ▼2 down, 持平, — when there was no earlier rank."""
     if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
@@ -110,8 +116,9 @@ def league_bars(towns: pd.DataFrame, height: int = 860, scale: float = 1.0, pape
 
 
 def progress_bars(towns: pd.DataFrame, district_rate, height: int = 860, scale: float = 1.0,
-                  paper: str | None = None, t=_same) -> go.Figure:
-    """Rectification (bar) and closure rate (diamond) per town in %, the district's rectification rate as a line."""
+                  paper: str | None = None, t=_same, line_label: str | None = None) -> go.Figure:
+    """Rectification (bar) and closure rate (diamond) per town in %, the district's rectification rate as a line
+    (labelled `line_label`, 全区整改率 when not given: a city's districts are drawn as towns, under 全市整改率)."""
     df = towns.sort_values(["rectification_rate", "town_code"], ascending=[False, True], na_position="last")
     rect = df["rectification_rate"].astype("float64") * 100
     close = df["closure_rate"].astype("float64") * 100
@@ -126,7 +133,7 @@ def progress_bars(towns: pd.DataFrame, district_rate, height: int = 860, scale: 
     _layout(fig, height, scale, paper)
     if district_rate is not None and not pd.isna(district_rate):
         fig.add_vline(x=float(district_rate) * 100, line=dict(color="#38bdf8", width=3, dash="dash"),
-                      annotation_text=f"{t('全区整改率')} {float(district_rate) * 100:.2f}%",
+                      annotation_text=f"{line_label or t('全区整改率')} {float(district_rate) * 100:.2f}%",
                       annotation_position="top left", annotation_font=dict(size=int(20 * scale), color="#38bdf8"))
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=int(20 * scale), color=INK))
     fig.update_xaxes(range=[0, 112], tickvals=[0, 20, 40, 60, 80, 100], ticktext=[f"{v}%" for v in range(0, 101, 20)], gridcolor="#334155",
@@ -210,6 +217,17 @@ def _label_point(geometry: dict) -> tuple[float, float] | None:
         return None
 
 
+def _fit(lons: list[float], lats: list[float], height: int, aspect: float) -> pdk.ViewState:
+    """The view that fits these points into an element `height` high and `aspect` times as wide, with a margin."""
+    if not lons:
+        return pdk.ViewState(longitude=120.2, latitude=29.2, zoom=8)
+    lon0, lon1, lat0, lat1 = min(lons), max(lons), min(lats), max(lats)
+    mid = (lat0 + lat1) / 2
+    zoom_w = math.log2(360 * aspect * height / (512 * max(lon1 - lon0, 1e-3)))
+    zoom_h = math.log2(360 * height * math.cos(math.radians(mid)) / (512 * max(lat1 - lat0, 1e-3)))
+    return pdk.ViewState(longitude=(lon0 + lon1) / 2, latitude=mid, zoom=min(zoom_w, zoom_h) - 0.25)
+
+
 def tier_map(geojson: dict, towns: pd.DataFrame, height: int = 860, scale: float = 1.0,
              aspect: float = 1.9, numbers_only: bool = False, t=_same) -> pdk.Deck:
     """Town boundaries filled by tier, each labelled with its rank (and name); no basemap, no tiles.
@@ -240,15 +258,7 @@ def tier_map(geojson: dict, towns: pd.DataFrame, height: int = 860, scale: float
         if at:
             labels.append({"lon": at[0], "lat": at[1], "text": rank_text(rank) if numbers_only else
                            f"{town_name} {rank_text(rank)}"})
-    if lons:
-        lon0, lon1, lat0, lat1 = min(lons), max(lons), min(lats), max(lats)
-        mid = (lat0 + lat1) / 2
-        # fit the district into the element with a margin
-        zoom_w = math.log2(360 * aspect * height / (512 * max(lon1 - lon0, 1e-3)))
-        zoom_h = math.log2(360 * height * math.cos(math.radians(mid)) / (512 * max(lat1 - lat0, 1e-3)))
-        view = pdk.ViewState(longitude=(lon0 + lon1) / 2, latitude=mid, zoom=min(zoom_w, zoom_h) - 0.25)
-    else:
-        view = pdk.ViewState(longitude=120.2, latitude=29.2, zoom=8)
+    view = _fit(lons, lats, height, aspect)
     base = pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": features}, id="towns",
                      filled=True, stroked=True, pickable=True, get_fill_color="properties.fill",
                      get_line_color=[11, 18, 32], line_width_min_pixels=2)
@@ -295,3 +305,63 @@ def tier_map_figure(geojson: dict, towns: pd.DataFrame, height: int = 760, scale
     mid = sum(label_y) / len(label_y) if label_y else 30.0
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(mid)))
     return fig
+
+
+def district_map(coloured: dict, towns: pd.DataFrame, districts: pd.DataFrame, height: int = 860,
+                 scale: float = 1.0, aspect: float = 1.25, t=_same) -> pdk.Deck:
+    """A city's towns filled with their district's colour (city_charts.towns_by_district: properties fill,
+    town_code, town_name), each district labelled once with its rank and name; no basemap, no tiles.
+
+    towns: town_code, district_code; districts: district_code, district_name, rank (the city league)."""
+    from shapely.geometry import shape
+    from shapely.ops import unary_union
+
+    of_town = dict(zip(towns["town_code"], towns["district_code"]))
+    features, shapes, lons, lats = [], {}, [], []
+    for f in coloured.get("features", []):
+        props = f.get("properties") or {}
+        district = of_town.get(props.get("town_code"))
+        features.append({"type": "Feature", "geometry": f["geometry"], "properties": {
+            # tooltips render HTML: every value from data is escaped here
+            "name": html.escape(str(props.get("town_name", ""))), "tip": html.escape(str(props.get("tip_body", ""))),
+            "fill": props.get("fill") or NO_TIER_RGB + [215]}})
+        for ring in _rings(f["geometry"]):
+            lons.extend(p[0] for p in ring)
+            lats.extend(p[1] for p in ring)
+        if isinstance(district, str):
+            try:
+                shapes.setdefault(district, []).append(shape(f["geometry"]))
+            except Exception:  # a malformed feature is left out of its district's label, not the map
+                pass
+    labels = []
+    for r in districts.itertuples():
+        if r.district_code not in shapes:
+            continue
+        try:
+            at = unary_union(shapes[r.district_code]).representative_point()
+        except Exception:
+            continue
+        labels.append({"lon": at.x, "lat": at.y, "text": f"{rank_text(r.rank)} {r.district_name}"})
+    base = pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": features}, id="towns",
+                     filled=True, stroked=True, pickable=True, get_fill_color="properties.fill",
+                     get_line_color=[11, 18, 32], line_width_min_pixels=1)
+    names = pdk.Layer("TextLayer", pd.DataFrame(labels, columns=["lon", "lat", "text"]), id="names",
+                      get_position=["lon", "lat"], get_text="text", get_size=int(30 * scale),
+                      get_color=[11, 18, 32], font_family=pdk.types.String(FONT),
+                      character_set=pdk.types.String("".join(sorted({c for lab in labels for c in lab["text"]}))),
+                      # a label may reach past its district's edge onto the dark background: a light plate keeps
+                      # it whole
+                      background=True, get_background_color=[248, 250, 252, 235], background_padding=[8, 4],
+                      font_weight=800, outline_width=0, billboard=False)
+    return pdk.Deck(layers=[base, names], initial_view_state=_fit(lons, lats, height, aspect),
+                    map_style=BLANK_STYLE, map_provider=None, tooltip={"html": "<b>{name}</b> {tip}"})
+
+
+def district_legend_html(entries: list[tuple[str, str]]) -> str:
+    """One line per district, a swatch of its colour before its text; the text (from data) is escaped, the
+    colours are ours."""
+    return "".join(
+        f'<div style="display:flex;align-items:center;margin:0.35rem 0;color:{INK}">'
+        f'<span style="width:1.6rem;height:1.6rem;border-radius:0.3rem;background:{colour};display:inline-block;'
+        f'margin-right:0.8rem;flex:none"></span><span style="white-space:pre">{html.escape(text)}</span></div>'
+        for text, colour in entries)

@@ -523,3 +523,29 @@ def district_values(period: metrics.Period, metric: str) -> pd.DataFrame:
     towns = town_districts(period)
     rows = districts_ranked(period).set_index("district_code")[metric]
     return towns.assign(value=towns["district_code"].map(rows))[["town_code", "value", "district_name"]]
+
+
+def district_red_towns(period: metrics.Period) -> pd.DataFrame:
+    """Each district's towns with a red tier in its own league (as the city notice lists them), district by
+    district in the city's order: the town league's columns plus district_code and district_name."""
+    root, seq = _store_key(state())
+    at = as_of()
+    red = []
+    for code, name in districts():
+        towns = _league(root, seq, code, period.code, at, None)[0]   # the district's own league, cached
+        red.append(towns[towns["tier"] == "red"].assign(district_code=code, district_name=name))
+    return pd.concat(red, ignore_index=True) if red else pd.DataFrame(
+        columns=["town_code", "town_name", "rank", "district_code", "district_name"])
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _city_notice(root: str, seq: int, period_code: str, as_of_: date):
+    from render import city_report
+
+    return city_report.build(Store(root).state(seq), metrics.parse_period(period_code), _definitions(root, seq),
+                             as_of_)
+
+
+def city_notice(period: metrics.Period):
+    """The city's notice (render.city_report.build) for the store state shown, as of the ledger's now."""
+    return _city_notice(*_store_key(state()), period.code, as_of())

@@ -387,6 +387,33 @@ EN = {
         "Not allowed to see this district ({name}): this account may see only {mine}; {instead}",
     "没有区县“{name}”（网址中的 scope 参数），{instead}": "There is no district “{name}” (the address's scope); {instead}",
     "已显示 {shown}": "showing {shown}", "已显示全市": "showing the whole city",
+    # the meeting screen and the notice in a city's scope (issue 15)
+    "全市概况": "City overview", "{name}概况": "{name} · overview", "区县排名 · 平安指数": "District league · safety index",
+    "区县分布 · 镇街按所属区县着色": "Districts · towns coloured by their district",
+    "整改进度 · 各区县整改率与销号率": "Progress · each district's rectification and closure rates",
+    "红黑榜 · 区县与红色镇街": "Honour roll and black list · districts and red towns",
+    "镇街按所属区县着色，图中为区县排名与名称": "Towns are coloured by their district; the map names each district with its rank",
+    "全市整改率": "City rectification rate", "{name}整改率": "{name} rectification rate",
+    "各区县红色镇街 · {n} 个": "Red towns of each district · {n}", "无红色镇街": "no red town",
+    "镇街后的数字为其在本区县的排名": "The number after a town is its rank within its district",
+    "全市平安晾晒通报 第{number}期": "City airing notice No. {number}", "红色区县": "Red districts",
+    "各区县红色镇街": "Red towns of the districts", "全市逾期问题": "Overdue problems in the city",
+    "下载全市通报 PDF": "Download the city notice (PDF)", "下载全市通报 Excel": "Download the city notice (Excel)",
+    "全市通报列出各区县排名与红黑榜、各区县的红色镇街（按各区县自己的排名）和全市逾期问题清单；某一区县的通报与会议材料，请在上方选择该区县。":
+        "The city notice lists the districts' league with its honour roll and black list, each district's red "
+        "towns (by the district's own ranking) and the city's overdue list; for one district's notice and meeting "
+        "pack, choose the district above. The notice is printed in Chinese.",
+    "区县内排名": "Rank in district", "各区县红色镇街（{n} 个）": "Red towns of the districts ({n})",
+    "本期没有红色镇街": "No red town this period",
+    "{period}，全市共发现隐患问题 {found} 个，整改率 {rectification_rate}，销号率 {closure_rate}，"
+    "按期整改率 {on_time_rate}，本期逾期 {overdue} 个，累计逾期未整改 {backlog_overdue} 个，"
+    "复发率 {recurrence_rate}。{districts} 个区县三色评定：绿色 {green} 个、黄色 {yellow} 个、红色 {red} 个；"
+    "各区县红色镇街共 {red_towns} 个。数据截至 {as_of:%Y年%m月%d日}；排名变化{comparison}。":
+        "{period}: {found} hazards found in the city; rectification rate {rectification_rate}, closure rate "
+        "{closure_rate}, on-time rate {on_time_rate}; {overdue} overdue this period and {backlog_overdue} overdue "
+        "in all; recurrence rate {recurrence_rate}. Tiers of the {districts} districts: {green} green, {yellow} "
+        "yellow, {red} red; {red_towns} red towns in the districts. Data as of {as_of:%Y-%m-%d}; rank changes "
+        "{comparison}.",
 }
 
 

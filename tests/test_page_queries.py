@@ -176,3 +176,32 @@ def test_department_metrics_use_the_ledger_definitions(con):
 
 def test_town_list_lists_every_town(con):
     assert list(db.run(con, "town_list")["town_name"]) == ["甲镇", "乙街道"]
+
+
+def test_backlog_days_from_the_events_equals_counting_the_hazards_on_every_day(store):
+    # the definition counted straight from the hazards, as backlog_days did before derived/backlog_events
+    from datetime import timedelta
+
+    from conftest import commit, d
+    from test_metrics import HAZARDS, TOWNS
+
+    commit(store, "towns", TOWNS)
+    commit(store, "hazards", HAZARDS + [
+        # rectified and closed before it was found (refused by the ingest, but a store may hold it)
+        dict(hazard_id="odd", town_code="C", found_date=d("2022-12-05"), deadline=d("2022-12-01"),
+             rectified_date=d("2022-11-30"), closed_date=d("2022-12-01")),
+        # overdue the day after its deadline, rectified and closed later
+        dict(hazard_id="late", town_code="B", found_date=d("2022-11-01"), deadline=d("2022-11-10"),
+             rectified_date=d("2022-12-20"), closed_date=d("2023-01-05"))])
+    days = [d("2022-11-01") + timedelta(days=k) for k in range(80)]
+    for materialise in (False, True):
+        con = db.connect(store.state(), materialise=materialise)
+        got = db.run(con, "backlog_days", days=days)
+        want = con.execute("""
+            select d.day,
+                   count(*) filter (where h.rectified_date is null or h.rectified_date > d.day),
+                   count(*) filter (where (h.rectified_date is null or h.rectified_date > d.day) and h.deadline < d.day),
+                   count(*) filter (where h.rectified_date <= d.day and (h.closed_date is null or h.closed_date > d.day))
+            from (select unnest($days::date[]) as day) d join hazards h on h.found_date <= d.day
+            group by d.day order by d.day""", {"days": days}).fetchall()
+        assert [(pd.Timestamp(r[0]).date(), *r[1:]) for r in got.itertuples(index=False)] == want

@@ -205,3 +205,31 @@ def test_backlog_days_from_the_events_equals_counting_the_hazards_on_every_day(s
             from (select unnest($days::date[]) as day) d join hazards h on h.found_date <= d.day
             group by d.day order by d.day""", {"days": days}).fetchall()
         assert [(pd.Timestamp(r[0]).date(), *r[1:]) for r in got.itertuples(index=False)] == want
+
+
+def test_the_overdue_list_kept_with_the_hazards_is_the_counted_one_as_of_now(store):
+    from board import figures, metrics
+    from conftest import commit
+    from test_metrics import HAZARDS, TOWNS
+    from tools import demo_store
+    from board.store import Store
+
+    commit(store, "towns", TOWNS)
+    commit(store, "hazards", HAZARDS)
+    for state in (store.state(), Store(demo_store.ensure()).state()):
+        for materialise in (False, True):
+            con = db.connect(state, materialise=materialise)
+            now = metrics.default_as_of(con)
+            assert metrics.rollup_applies(con, now)
+            kept = db.run(con, "overdue_now_list", limit=None)
+            counted = db.run(con, "overdue_list", as_of=now, limit=None)
+            assert len(counted) > 0
+            # an all-empty column comes back as None or as NaN depending on its Arrow type: compare the values
+            same = lambda df: df.astype(object).where(df.notna(), None)  # noqa: E731
+            pd.testing.assert_frame_equal(same(kept), same(counted))
+            run = lambda name, **kw: db.run(con, name, **kw)  # noqa: E731
+            pd.testing.assert_frame_equal(same(figures.overdue_list(run, now, 5, True)), same(counted.head(5)))
+            # any other date is counted
+            earlier = now - pd.Timedelta(days=40).to_pytimedelta()
+            pd.testing.assert_frame_equal(figures.overdue_list(run, earlier, None, False),
+                                          db.run(con, "overdue_list", as_of=earlier, limit=None))

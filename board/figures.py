@@ -204,6 +204,15 @@ def status_counts(tally: pd.DataFrame) -> dict:
     return {"total": int(tally["hazards"].sum()), **{s: int(by.get(s, 0)) for s in vocab.STATUSES}}
 
 
+def overdue_list(run: Callable[..., pd.DataFrame], as_of: date, limit: int | None, now: bool) -> pd.DataFrame:
+    """The hazards overdue as of D, most days overdue first, the first `limit` (None: all). `now` says D is the
+    ledger's own now (metrics.rollup_applies): the list kept with the hazards (derived/overdue_now) is then
+    exactly it; any other D is counted from the hazards. `run(name, **params)` runs a query."""
+    if now:
+        return run("overdue_now_list", limit=limit)
+    return run("overdue_list", as_of=as_of, limit=limit)
+
+
 def escalations_due(overdue: pd.DataFrame) -> pd.DataFrame:
     """The overdue hazards (overdue_list rows) whose escalation is below the level their days overdue call
     for (vocab.ESCALATE_AFTER), with that level as `suggested`."""

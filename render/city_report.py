@@ -69,7 +69,8 @@ def build(state: State, period: metrics.Period, definitions: dict, as_of: date |
         red = towns[towns["tier"] == "red"].assign(district_code=code, district_name=name)
         reds.append(red)
     red_towns = pd.concat(reds, ignore_index=True) if reds else pd.DataFrame()
-    overdue = db.run(con, "overdue_list", as_of=as_of, limit=None)
+    overdue = figures.overdue_list(lambda name, **kw: db.run(con, name, **kw), as_of, None,
+                                   metrics.rollup_applies(con, as_of))
     names = dict(zip(districts["district_code"], districts["district_name"]))
     towns_of = metrics.ledger(con, period, as_of).set_index("town_code")["district_code"]
     overdue["district_code"] = overdue["town_code"].map(towns_of)

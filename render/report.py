@@ -78,7 +78,8 @@ def build(con, period: metrics.Period, definitions: dict, as_of: date | None = N
     number = notice_number(con, period)
     aired = db.run(con, "notice_aired", start=period.start, end=period.end, as_of=as_of, notice_no=number)
     # the notice lists the overdue backlog town by town, most overdue first
-    overdue = db.run(con, "overdue_list", as_of=as_of, limit=None).sort_values(
+    overdue = figures.overdue_list(lambda name, **kw: db.run(con, name, **kw), as_of, None,
+                                   metrics.rollup_applies(con, as_of)).sort_values(
         ["town_code", "overdue_days", "hazard_id"], ascending=[True, False, True], ignore_index=True)
     esc = figures.escalations_due(overdue)
     return Notice(period, as_of, number, is_demo, towns, components, district, aired, overdue, esc, boundaries,

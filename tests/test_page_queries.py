@@ -176,3 +176,60 @@ def test_department_metrics_use_the_ledger_definitions(con):
 
 def test_town_list_lists_every_town(con):
     assert list(db.run(con, "town_list")["town_name"]) == ["甲镇", "乙街道"]
+
+
+def test_backlog_days_from_the_events_equals_counting_the_hazards_on_every_day(store):
+    # the definition counted straight from the hazards, as backlog_days did before derived/backlog_events
+    from datetime import timedelta
+
+    from conftest import commit, d
+    from test_metrics import HAZARDS, TOWNS
+
+    commit(store, "towns", TOWNS)
+    commit(store, "hazards", HAZARDS + [
+        # rectified and closed before it was found (refused by the ingest, but a store may hold it)
+        dict(hazard_id="odd", town_code="C", found_date=d("2022-12-05"), deadline=d("2022-12-01"),
+             rectified_date=d("2022-11-30"), closed_date=d("2022-12-01")),
+        # overdue the day after its deadline, rectified and closed later
+        dict(hazard_id="late", town_code="B", found_date=d("2022-11-01"), deadline=d("2022-11-10"),
+             rectified_date=d("2022-12-20"), closed_date=d("2023-01-05"))])
+    days = [d("2022-11-01") + timedelta(days=k) for k in range(80)]
+    for materialise in (False, True):
+        con = db.connect(store.state(), materialise=materialise)
+        got = db.run(con, "backlog_days", days=days)
+        want = con.execute("""
+            select d.day,
+                   count(*) filter (where h.rectified_date is null or h.rectified_date > d.day),
+                   count(*) filter (where (h.rectified_date is null or h.rectified_date > d.day) and h.deadline < d.day),
+                   count(*) filter (where h.rectified_date <= d.day and (h.closed_date is null or h.closed_date > d.day))
+            from (select unnest($days::date[]) as day) d join hazards h on h.found_date <= d.day
+            group by d.day order by d.day""", {"days": days}).fetchall()
+        assert [(pd.Timestamp(r[0]).date(), *r[1:]) for r in got.itertuples(index=False)] == want
+
+
+def test_the_overdue_list_kept_with_the_hazards_is_the_counted_one_as_of_now(store):
+    from board import figures, metrics
+    from conftest import commit
+    from test_metrics import HAZARDS, TOWNS
+    from tools import demo_store
+    from board.store import Store
+
+    commit(store, "towns", TOWNS)
+    commit(store, "hazards", HAZARDS)
+    for state in (store.state(), Store(demo_store.ensure()).state()):
+        for materialise in (False, True):
+            con = db.connect(state, materialise=materialise)
+            now = metrics.default_as_of(con)
+            assert metrics.rollup_applies(con, now)
+            kept = db.run(con, "overdue_now_list", limit=None)
+            counted = db.run(con, "overdue_list", as_of=now, limit=None)
+            assert len(counted) > 0
+            # an all-empty column comes back as None or as NaN depending on its Arrow type: compare the values
+            same = lambda df: df.astype(object).where(df.notna(), None)  # noqa: E731
+            pd.testing.assert_frame_equal(same(kept), same(counted))
+            run = lambda name, **kw: db.run(con, name, **kw)  # noqa: E731
+            pd.testing.assert_frame_equal(same(figures.overdue_list(run, now, 5, True)), same(counted.head(5)))
+            # any other date is counted
+            earlier = now - pd.Timedelta(days=40).to_pytimedelta()
+            pd.testing.assert_frame_equal(figures.overdue_list(run, earlier, None, False),
+                                          db.run(con, "overdue_list", as_of=earlier, limit=None))

@@ -318,8 +318,8 @@ def overdue_list(town_code: str | None = None, limit: int | None = None) -> pd.D
     """The hazards overdue as of the ledger's now (optionally one town's), most days overdue first;
     the first `limit` of them (None: all)."""
     if town_code is None:
-        return query("overdue_list", as_of=as_of(), limit=limit)
-    df = query("overdue_list", as_of=as_of(), limit=None)
+        return figures.overdue_list(query, as_of(), limit, _fast())
+    df = figures.overdue_list(query, as_of(), None, _fast())
     df = df[df["town_code"] == town_code].reset_index(drop=True)
     return df if limit is None else df.head(limit)
 
@@ -327,8 +327,9 @@ def overdue_list(town_code: str | None = None, limit: int | None = None) -> pd.D
 def overdue_list_later():
     """A callable giving every hazard overdue as of now for the store state shown now: deferred downloads
     run on a thread without the session, so the state is fixed here."""
-    key, params = _key(state()), tuple(sorted({"as_of": as_of(), "limit": None}.items()))
-    return lambda: _query(*key, "overdue_list", params)
+    key, at, now = _key(state()), as_of(), _fast()
+    return lambda: figures.overdue_list(lambda name, **params: _query(*key, name, tuple(sorted(params.items()))),
+                                        at, None, now)
 
 
 def backlog_trend(period: metrics.Period, n: int = 12) -> pd.DataFrame:

@@ -153,42 +153,7 @@ def notice_xlsx(n: CityNotice) -> bytes:
 
 
 def notice_pdf(n: CityNotice) -> bytes:
-    pdf = report._pdf()
-    pdf.set_title(n.title)
-    pdf.set_auto_page_break(True, margin=14)
-    pdf.set_margins(14, 14, 14)
-
-    def footer():
-        pdf.set_y(-10)
-        pdf.set_font("cjk", size=8)
-        pdf.set_text_color(100, 116, 139)
-        tag = "【示例数据】" if n.is_demo else ""
-        pdf.cell(text=f"{tag}{n.title} · {n.period.label} · 第 {pdf.page_no()} 页 / 共 {{nb}} 页", align="C", w=0)
-        pdf.set_text_color(0, 0, 0)
-
-    pdf.footer = footer
-    pdf.add_page()
-    if n.is_demo:
-        pdf.set_font("cjk", "B", 11)
-        pdf.set_fill_color(251, 146, 60)
-        pdf.cell(text=" 示例数据（非真实数据） ", fill=True, new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(2)
-    pdf.set_text_color(176, 28, 36)
-    pdf.set_font("cjk", "B", 26)
-    pdf.cell(text="全市平安晾晒通报", align="C", w=0, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(0, 0, 0)
-    pdf.set_font("cjk", size=13)
-    pdf.cell(text=f"第{n.number}期", align="C", w=0, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("cjk", size=10.5)
-    pdf.cell(text=f"市平安办　　　　　　　　　　{n.as_of:%Y年%m月%d日}", align="C", w=0, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_draw_color(176, 28, 36)
-    pdf.set_line_width(0.6)
-    pdf.line(14, pdf.get_y() + 2, pdf.w - 14, pdf.get_y() + 2)
-    pdf.ln(5)
-    pdf.set_fill_color(255, 255, 255)
-    pdf.set_draw_color(148, 163, 184)
-    pdf.set_line_width(0.2)
-    pdf.set_font("cjk", size=10.5)
+    pdf = report.masthead(n.title, "全市平安晾晒通报", n.number, "市平安办", n.as_of, n.is_demo, n.period.label)
     pdf.multi_cell(w=0, h=6.2, text="　　" + summary_text(n), align="L", new_x="LMARGIN", new_y="NEXT")
     report._section(pdf, f"一、区县排名（{n.period.label}平安指数）")
     report._table(pdf, league_rows(n), (7, 9, 20, 11, 7, 9, 10, 12, 12, 13, 8, 10))

@@ -274,10 +274,11 @@ def _section(pdf, title: str) -> None:
     pdf.ln(1)
 
 
-def notice_pdf(n: Notice) -> bytes:
-    """The airing notice on A4 portrait with Noto Sans CJK embedded."""
+def masthead(title: str, heading: str, number: int, issuer: str, as_of: date, is_demo: bool, period_label: str):
+    """A4 portrait with Noto Sans CJK, a footer on every page, and a notice's head: the red heading, 第N期, who
+    issues it and when, the red rule; returns the document ready for the summary paragraph."""
     pdf = _pdf()
-    pdf.set_title(n.title)
+    pdf.set_title(title)
     pdf.set_auto_page_break(True, margin=14)
     pdf.set_margins(14, 14, 14)
 
@@ -285,25 +286,25 @@ def notice_pdf(n: Notice) -> bytes:
         pdf.set_y(-10)
         pdf.set_font("cjk", size=8)
         pdf.set_text_color(100, 116, 139)
-        tag = "【示例数据】" if n.is_demo else ""
-        pdf.cell(text=f"{tag}{n.title} · {n.period.label} · 第 {pdf.page_no()} 页 / 共 {{nb}} 页", align="C", w=0)
+        tag = "【示例数据】" if is_demo else ""
+        pdf.cell(text=f"{tag}{title} · {period_label} · 第 {pdf.page_no()} 页 / 共 {{nb}} 页", align="C", w=0)
         pdf.set_text_color(0, 0, 0)
 
     pdf.footer = footer
     pdf.add_page()
-    if n.is_demo:
+    if is_demo:
         pdf.set_font("cjk", "B", 11)
         pdf.set_fill_color(251, 146, 60)
         pdf.cell(text=" 示例数据（非真实数据） ", fill=True, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
     pdf.set_text_color(176, 28, 36)
     pdf.set_font("cjk", "B", 26)
-    pdf.cell(text="平安晾晒通报", align="C", w=0, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(text=heading, align="C", w=0, new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.set_font("cjk", size=13)
-    pdf.cell(text=f"第{n.number}期", align="C", w=0, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(text=f"第{number}期", align="C", w=0, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=10.5)
-    pdf.cell(text=f"平安办　　　　　　　　　　{n.as_of:%Y年%m月%d日}", align="C", w=0, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(text=f"{issuer}　　　　　　　　　　{as_of:%Y年%m月%d日}", align="C", w=0, new_x="LMARGIN", new_y="NEXT")
     pdf.set_draw_color(176, 28, 36)
     pdf.set_line_width(0.6)
     pdf.line(14, pdf.get_y() + 2, pdf.w - 14, pdf.get_y() + 2)
@@ -313,6 +314,12 @@ def notice_pdf(n: Notice) -> bytes:
     pdf.set_draw_color(148, 163, 184)
     pdf.set_line_width(0.2)
     pdf.set_font("cjk", size=10.5)
+    return pdf
+
+
+def notice_pdf(n: Notice) -> bytes:
+    """The airing notice on A4 portrait with Noto Sans CJK embedded."""
+    pdf = masthead(n.title, "平安晾晒通报", n.number, "平安办", n.as_of, n.is_demo, n.period.label)
     pdf.multi_cell(w=0, h=6.2, text="　　" + summary_text(n), align="L", new_x="LMARGIN", new_y="NEXT")
 
     _section(pdf, f"一、镇街排名（{n.period.label}平安指数）")

@@ -32,8 +32,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_process(store: Path | None = None, env: dict | None = None, timeout: float = 90):
-    """Run `streamlit run app.py` on a free loopback port; yields (base URL, server process)."""
+def serve_process(store: Path | None = None, env: dict | None = None, timeout: float = 90,
+                  script: Path | None = None):
+    """Run `streamlit run app.py` (or another script) on a free loopback port; yields (base URL, server process)."""
     port = free_port()
     e = dict(os.environ, **(env or {}))
     if store is not None:
@@ -41,7 +42,7 @@ def serve_process(store: Path | None = None, env: dict | None = None, timeout: f
     # stderr to a file, not a pipe: a long run would fill a pipe nobody reads and stall the server
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "app.py"), "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true"],
             cwd=str(ROOT), env=e, stdout=subprocess.DEVNULL, stderr=log)
         url = f"http://127.0.0.1:{port}"

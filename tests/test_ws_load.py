@@ -3,16 +3,12 @@ tools/sticky_proxy pins each viewer to one backend, passes HTTP and websockets, 
 
 import asyncio
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from browser import ROOT, free_port, serve_process
+from browser import free_port, serve_process
 from tools import sticky_proxy, ws_load
 from tools.ws_load import Page
 
@@ -32,27 +28,8 @@ def tiny_server(folder: Path):
     (errors shown without details, no usage stats, no address look-ups)."""
     script = folder / "tiny.py"
     script.write_text(TINY_APP)
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            assert proc.poll() is None and time.time() < deadline, "the tiny app did not start"
-            time.sleep(0.2)
+    with serve_process(script=script, timeout=60) as (url, proc):
         yield url, proc
-    finally:
-        proc.kill()
-        proc.wait()
 
 
 @pytest.fixture(scope="module")

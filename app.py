@@ -45,8 +45,10 @@ else:
     analyst = [
         st.Page(analysts / "upload.py", title=t("数据上传"), url_path="upload"),
         st.Page(analysts / "batches.py", title=t("批次记录"), url_path="batches"),
-        st.Page(analysts / "definitions.py", title=t("指标设置"), url_path="definitions"),
-        st.Page(analysts / "boundaries.py", title=t("镇街边界"), url_path="boundaries"),
+        # the definitions and the boundaries are the whole store's: only an analyst of the whole city edits them
+        *([st.Page(analysts / "definitions.py", title=t("指标设置"), url_path="definitions"),
+           st.Page(analysts / "boundaries.py", title=t("镇街边界"), url_path="boundaries")]
+          if auth.scope() is None else []),
         st.Page(analysts / "notice.py", title=t("晾晒通报"), url_path="notice"),
     ] if auth.is_analyst() else []
     account = [st.Page(PAGES / "account" / "login.py", title=t("账号") if auth.account() else t("分析员登录"),

@@ -11,6 +11,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
 from board import db, definitions as defs, messages, metrics, vocab
 from board.errors import Rejected
 from board.store import Store, default_path, shown
@@ -212,10 +214,14 @@ def cmd_grids(args) -> int:
     period = metrics.parse_period(args.period)
     store, state = _store_state(args)
     con = db.connect(state)
+    as_of = args.as_of
     if args.district:
         from board import city
+        # the city's now, as the board shows a district's grids (and as metrics --district counts)
+        as_of = as_of or db.run(con, "grid_as_of_default")["as_of"].iloc[0]
+        as_of = None if as_of is None or pd.isna(as_of) else pd.Timestamp(as_of).date()
         con = db.connect(state, districts=(city.resolve(con, args.district),))
-    result = grids.board_grids(con, period, args.as_of, defs.load(store, state), args.town)
+    result = grids.board_grids(con, period, as_of, defs.load(store, state), args.town)
     if state.is_demo:
         result["demo"] = True
     if args.json:

@@ -241,7 +241,11 @@ def tier_map(geojson: dict, towns: pd.DataFrame, height: int = 860, scale: float
     for f in geojson.get("features", []):
         props = f.get("properties") or {}
         code, name = props.get("town_code"), props.get("town_name")
-        row = by_code.loc[code] if code in by_code.index else by_name.loc[name] if name in by_name.index else None
+        # by name only when the feature has no code: two districts' 城关镇 share a name, never a code
+        row = (by_code.loc[code] if code in by_code.index else None) if code else \
+            (by_name.loc[name] if name in by_name.index else None)
+        if isinstance(row, pd.DataFrame):  # a name several towns share names none of them
+            row = None
         tier = None if row is None else row["tier"]
         town_name = str(name if row is None else row["town_name"])
         rank = None if row is None else row["rank"]
@@ -286,7 +290,11 @@ def tier_map_figure(geojson: dict, towns: pd.DataFrame, height: int = 760, scale
     for f in geojson.get("features", []):
         props = f.get("properties") or {}
         code, name = props.get("town_code"), props.get("town_name")
-        row = by_code.loc[code] if code in by_code.index else by_name.loc[name] if name in by_name.index else None
+        # by name only when the feature has no code: two districts' 城关镇 share a name, never a code
+        row = (by_code.loc[code] if code in by_code.index else None) if code else \
+            (by_name.loc[name] if name in by_name.index else None)
+        if isinstance(row, pd.DataFrame):  # a name several towns share names none of them
+            row = None
         tier = None if row is None else row["tier"]
         for ring in _rings(f["geometry"]):
             fig.add_scatter(x=[p[0] for p in ring], y=[p[1] for p in ring], mode="lines", fill="toself",

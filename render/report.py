@@ -516,6 +516,15 @@ def register(sub) -> None:
     sp.set_defaults(func=cmd_report)
 
 
+def _own_towns(geojson: dict | None, con) -> dict | None:
+    """The boundaries of the towns a (scoped) connection shows: a district's map is framed on its own towns."""
+    if not geojson:
+        return geojson
+    mine = set(db.run(con, "town_list")["town_code"])
+    return dict(geojson, features=[f for f in geojson.get("features", [])
+                                   if (f.get("properties") or {}).get("town_code") in mine])
+
+
 def cmd_report(args) -> int:
     from board.cli import read_store
 
@@ -542,9 +551,9 @@ def cmd_report(args) -> int:
     if scope is not None:
         code = city.resolve(con, scope)
         # as of the city's now, as the district's board and its row in the city league are
-        notice = build(db.connect(state, districts=(code,)), period, defs.load(store, state),
-                       args.as_of or metrics.default_as_of(con),
-                       is_demo=state.is_demo, boundaries=mc.boundaries(state))
+        scoped = db.connect(state, districts=(code,))
+        notice = build(scoped, period, defs.load(store, state), args.as_of or metrics.default_as_of(con),
+                       is_demo=state.is_demo, boundaries=_own_towns(mc.boundaries(state), scoped))
     else:
         notice = build_from_store(store, period, args.as_of)
     if args.pack:

@@ -293,3 +293,22 @@ def test_board_demo_city_makes_the_demo_city_the_stand_in(monkeypatch):
     assert store_mod.demo_path() == store_mod.demo_city_path()
     monkeypatch.delenv("BOARD_DEMO")
     assert store_mod.demo_path() != store_mod.demo_city_path()
+
+
+def test_a_districts_notice_map_holds_its_own_towns(city_store):
+    from render import report
+
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"town_code": c, "town_name": n}, "geometry": None}
+        for c, n in (("A", "城关镇"), ("B", "乙街道"), ("C", "城关镇"), ("E", "东镇"))]}
+    own = report._own_towns(doc, db.connect(city_store.state(), districts=("Y",)))
+    assert [f["properties"]["town_code"] for f in own["features"]] == ["C", "E"]
+
+
+def test_a_districts_grids_are_seen_as_of_the_citys_now(city_store, capsys):
+    commit(city_store, "grids", [dict(grid_code="g1", grid_name="一网格", town_code="A"),
+                                 dict(grid_code="g2", grid_name="二网格", town_code="C")])
+    commit(city_store, "grid_events", [dict(event_id="e1", grid_code="g1", reported_date=d("2022-12-20")),
+                                       dict(event_id="e2", grid_code="g2", reported_date=d("2022-12-03"))])
+    assert main(["grids", "--period", "2022-12", "--district", "Y", "--store", str(city_store.path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["as_of"] == "2022-12-20"   # X's event, not Y's own last one

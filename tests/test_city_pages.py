@@ -277,7 +277,11 @@ def test_the_scope_is_decided_by_the_account_whatever_is_asked():
     assert scope.decide(listed, "Y", frozenset({"乙县"})) == ("Y", None)   # an account may name its district
     assert scope.decide(listed, "X", frozenset({"Y"}))[0] == "Y"
     assert scope.decide(listed, "Z", None)[0] is None and "没有区县“Z”" in scope.decide(listed, "Z", None)[1]
-    assert scope.decide([], "Y", frozenset({"X"})) == (None, None)        # a one-district store has no scope
+    assert scope.decide([], "Y", None) == (None, None)                    # a one-district store has no scope
+    # ...and shows an account limited to districts nothing rather than everything (say, after the districts
+    # list was rolled back, or as of a batch from before it)
+    nowhere, why = scope.decide([], "Y", frozenset({"X"}))
+    assert scope.nowhere(nowhere) and "没有区县名单" in why
     nowhere, why = scope.decide(listed, None, frozenset({"Q"}))
     assert scope.nowhere(nowhere) and "不在本看板的区县名单中" in why
 

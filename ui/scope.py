@@ -41,7 +41,11 @@ def decide(listed: list[tuple[str, str]], wanted: str | None,
     listed: the store's districts as (code, name); empty for a one-district store, which has no scope.
     wanted: CITY, a district code, or None (not asked). permitted: allowed()."""
     if not listed:
-        return None, None
+        # a store (or an earlier state of it) without a districts list cannot be cut by district: an account
+        # limited to districts sees nothing rather than everything
+        if permitted is None:
+            return None, None
+        return _NOWHERE, t("本看板（或所选批次时的状态）没有区县名单，无法只显示本账号的区县；请联系管理员")
     names = {c: md(n) for c, n in listed}
     mine = [c for c, _ in visible(listed, permitted)]
     if permitted is not None and not mine:

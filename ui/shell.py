@@ -88,12 +88,12 @@ def scope_bar() -> None:
     """A city's store: the scope chooser at the top of a leaders' page (全市 and each district the account may
     see), 返回全市 while a district is shown, and what was refused; nothing for a one-district store."""
     listed = data.districts()
-    if not listed:
-        return
     shown_ = data.scope()
-    if scope_.nowhere(shown_):
+    if scope_.nowhere(shown_):  # checked first: a store without districts shows a limited account nothing
         st.error(st.session_state.get("scope_refused") or t("无权查看任何区县"))
         st.stop()
+    if not listed:
+        return
     permitted = scope_.allowed()
     options = ([scope_.CITY] if permitted is None else []) + [c for c, _ in scope_.visible(listed, permitted)]
     names = {scope_.CITY: t("全市"), **dict(listed)}
@@ -102,7 +102,8 @@ def scope_bar() -> None:
     # chooser per scope shown, created on the scope, follows both
     pick = f"scope_pick_{current}"
     with st.container(horizontal=True, key="scope-bar", vertical_alignment="bottom"):
-        st.segmented_control(t("查看范围"), options, default=current, format_func=names.get, key=pick,
+        # option labels render markdown: a district's name is data, escaped like every other
+        st.segmented_control(t("查看范围"), options, default=current, format_func=lambda c: md(names[c]), key=pick,
                              required=True, on_change=_choose_scope, args=(pick,))
         if shown_ is not None and permitted is None:
             st.button(t("← 返回全市"), key="scope-back", type="primary", on_click=choose_scope, args=(None,))

@@ -17,6 +17,10 @@ own_only = accounts.scope(user) is not None  # an analyst limited to districts r
 store = Store(default_path())
 state = store.state()
 batches = [Batch.from_event(e) for e in store.events() if e["type"] == "commit"]
+if own_only:
+    # an analyst limited to districts sees, downloads and rolls back only the batches they uploaded: the
+    # others hold other districts' rows and the city's lists
+    batches = [b for b in batches if b.user == user]
 if not batches:
     st.info(t("真实数据仓库还没有任何批次；请先在“数据上传”页导入文件。"))
     st.stop()

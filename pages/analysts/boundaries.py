@@ -8,6 +8,9 @@ from ui import auth
 from ui.i18n import t
 
 user = auth.page("镇街边界")
+if auth.scope() is not None:  # app.py routes only whole-city analysts here; a stray session stops too
+    st.error(t("只有全市的分析员可以修改这一页；本账号只限部分区县"))
+    st.stop()
 
 store = Store(default_path())
 st.caption(t("上传 GeoJSON FeatureCollection：每个要素的 properties 带 town_code（镇街代码）或 town_name（镇街名称），"

@@ -12,6 +12,9 @@ from ui import auth
 from ui.i18n import lang, p as punctuated, t
 
 user = auth.page("指标设置")
+if auth.scope() is not None:  # app.py routes only whole-city analysts here; a stray session stops too
+    st.error(t("只有全市的分析员可以修改这一页；本账号只限部分区县"))
+    st.stop()
 
 store = Store(default_path())
 current = defs.load(store, store.state())

@@ -159,6 +159,82 @@ def test_a_district_analysts_towns_file_lists_only_its_own_towns(city):
     assert scoped(city, "镇街代码,镇街名称,所属区县\n330201003,新街道,甲区\n", "镇街3.csv").committed
 
 
+# 乙县's rows, uploaded by the city; then 张三 (甲区) lists the same key again with a town (grid) of 甲区:
+# (dataset, the city's file, 张三's file, the refusal, the query of the key's owner after, that owner)
+REUSED_KEYS = {
+    "hazards": ("隐患编号,所属镇街,发现日期\nH1,东湖街道,2022-12-01\nH2,西山乡,2022-12-02\n",
+                "隐患编号,所属镇街,发现日期\nH1,东湖街道,2022-12-05\nH2,东湖街道,2022-12-02\n",
+                ("隐患编号", "H2", "编号“H2”已是 乙县 的隐患，账号“张三”不能改动"),
+                "select town_code from hazards where hazard_id = 'H2'", "330202002"),
+    "inspections": ("检查编号,检查日期,所属镇街\nI1,2022-12-01,东湖街道\nI2,2022-12-02,西山乡\n",
+                    "检查编号,检查日期,所属镇街\nI1,2022-12-05,东湖街道\nI2,2022-12-02,东湖街道\n",
+                    ("检查编号", "I2", "编号“I2”已是 乙县 的检查记录，账号“张三”不能改动"),
+                    "select town_code from inspections where inspection_id = 'I2'", "330202002"),
+    "grids": (None,                                                 # G1 of 甲区, G2 of 乙县: the fixture's
+              "网格编码,网格名称,所属镇街\nG1,东湖一网格,东湖街道\nG2,西山一网格,东湖街道\n",
+              ("网格编码", "G2", "编码“G2”已是 乙县 的网格，账号“张三”不能改动"),
+              "select town_code from grids where grid_code = 'G2'", "330202002"),
+    "grid_events": (EVENTS,                                         # E2 in G2, 乙县's grid
+                    "事件编号,所属网格,上报时间\nE1,G1,2022-12-05\nE2,G1,2022-12-02\n",
+                    ("事件编号", "E2", "编号“E2”已是 乙县 的网格事件，账号“张三”不能改动"),
+                    "select grid_code from grid_events where event_id = 'E2'", "G2"),
+    "towns": (None,                                                 # 西山乡 330202002 of 乙县: the fixture's
+              "镇街代码,镇街名称,所属区县\n330201002,东湖街道,甲区\n330202002,西山乡,甲区\n",
+              ("所属区县", "甲区", "镇街“西山乡”属于“乙县”，账号“张三”只能上传 甲区 的数据"),
+              "select district_code from towns where town_code = '330202002'", "330202"),
+}
+
+
+@pytest.mark.parametrize("dataset", sorted(REUSED_KEYS))
+def test_a_district_analyst_cannot_take_another_districts_row_by_reusing_its_key(city, dataset):
+    theirs, mine, problem, owner_sql, owner = REUSED_KEYS[dataset]
+    if theirs:
+        assert ingest(city, theirs.encode(), "乙.csv", user="市分析员").committed
+    before = digest(city.path)
+    r = scoped(city, mine, "甲.csv", dataset=dataset)
+    assert not r.ok and not r.committed
+    assert [(p.row, p.column, p.value, p.reason) for p in r.problems] == [(3, *problem)], r.text()
+    assert digest(city.path) == before                               # refused: not one byte changed
+    r = scoped(city, mine, "甲.csv", dataset=dataset, partial=True)  # row 2 taken, row 3 set aside
+    assert r.committed and (r.updated, r.set_aside) == (1, 1), r.text()
+    assert db.connect(city.state()).execute(owner_sql).fetchall() == [(owner,)]
+
+
+def test_a_town_listed_without_a_district_is_no_district_analysts_to_claim(store, users):
+    assert ingest(store, "镇街代码,镇街名称\nT9,老镇\n".encode(), "镇街.csv", user="市分析员").committed
+    for text, name in ((DISTRICTS, "区县名单.csv"), (TOWNS, "镇街名单.csv")):
+        assert ingest(store, text.encode(), name, user="市分析员").committed
+    auth.add("张三", "password-1", districts=["甲区"])
+    before = digest(store.path)
+    r = scoped(store, "镇街代码,镇街名称,所属区县\nT9,老镇,甲区\n", "镇街2.csv")
+    assert [(p.row, p.reason) for p in r.problems] == [
+        (2, "镇街“老镇”没有登记所属区县，账号“张三”只能上传 甲区 的数据")]
+    assert digest(store.path) == before
+    assert ingest(store, "镇街代码,镇街名称,所属区县\nT9,老镇,甲区\n".encode(), "镇街3.csv",
+                  user="市分析员", scope=None).committed                 # the city assigns it
+
+
+def test_a_key_taken_by_another_district_between_check_and_commit_is_refused_under_the_lock(city, monkeypatch):
+    """The owner is checked again under the writers' lock: a city upload may move H2 to 乙县 meanwhile."""
+    from board import ingest as ingest_module
+    assert ingest(city, "隐患编号,所属镇街,发现日期\nH2,东湖街道,2022-12-02\n".encode(), "甲.csv",
+                  user="市分析员").committed
+    prepare = ingest_module._prepare
+
+    def then_moved(store, *args, **kw):
+        out = prepare(store, *args, **kw)            # checked while H2 was 甲区's, then the city moves it
+        monkeypatch.setattr(ingest_module, "_prepare", prepare)
+        assert ingest(store, "隐患编号,所属镇街,发现日期\nH2,西山乡,2022-12-02\n".encode(), "乙.csv",
+                      user="市分析员").committed
+        return out
+
+    monkeypatch.setattr(ingest_module, "_prepare", then_moved)
+    r = scoped(city, "隐患编号,所属镇街,发现日期\nH2,东湖街道,2022-12-09\n", "甲2.csv")
+    assert not r.committed and [p.reason for p in r.problems] == ["编号“H2”已是 乙县 的隐患，账号“张三”不能改动"]
+    assert db.connect(city.state()).execute(
+        "select town_code from hazards where hazard_id = 'H2'").fetchall() == [("330202002",)]
+
+
 def test_only_a_city_analyst_uploads_the_districts_list(city):
     before = digest(city.path)
     r = scoped(city, "区县代码,区县名称\n330203,丙区\n", "区县.csv")

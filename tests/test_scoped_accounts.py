@@ -67,7 +67,7 @@ def scoped(store, text, name="台账.csv", **kw):
 def test_an_account_written_before_roles_is_an_analyst_of_the_whole_city(users):
     users.write_text(json.dumps({"users": {"老王": {"hash": "x"}}}), "utf-8")
     assert auth.role("老王") == "analyst" and auth.scope("老王") is None
-    assert auth.role("nobody") is None and auth.scope("nobody") is None
+    assert auth.role("nobody") is None and auth.scope("nobody") == frozenset()      # no account: nothing, not all
     assert not auth.has_viewers()
 
 
@@ -384,3 +384,45 @@ def test_the_ui_scope_is_the_logged_in_accounts_district_codes(city):
     at.session_state["analyst"] = "市分析员"
     at.run()
     assert at.text[0].value == repr(("analyst", None))
+
+
+SESSION = ("from ui import auth\nimport streamlit as st\n"
+           "st.text(repr((auth.role(), auth.user(), auth.account(), auth.scope())))\n")
+
+
+def session(**keys) -> AppTest:
+    at = AppTest.from_string(SESSION, default_timeout=60)
+    for k, v in keys.items():
+        at.session_state[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_deleted_accounts_session_is_logged_out_not_widened_to_the_city(city):
+    assert session(analyst="张三").text[0].value == repr(("analyst", "张三", "张三", frozenset({"330201"})))
+    auth.remove("张三")
+    at = session(analyst="张三", as_of_seq=3)
+    assert at.text[0].value == repr((None, None, None, None))       # an anonymous visitor of the open board
+    assert not [k for k in ("analyst", "viewer", "as_of_seq") if k in at.session_state]
+    auth.add("观察员", "password-1", role="viewer")                  # the board closed: the login page
+    at = app(analyst="张三")
+    assert [t.value for t in at.title] == ["登录"] and "analyst" not in at.session_state
+
+
+def test_an_analyst_turned_viewer_keeps_no_analysts_session(city):
+    auth.add("张三", "password-1", role="viewer")
+    at = session(analyst="张三")
+    assert at.text[0].value == repr((None, None, None, None))
+    from ui import guard
+    assert not guard.live("张三", "analyst") and guard.live("张三", "viewer")   # nor may it upload meanwhile
+
+
+def test_cli_says_a_name_without_an_account_writes_for_the_whole_city(city, tmp_path):
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text(LEDGER, "utf-8")
+    out = board("ingest", str(ledger), "--user", "王五", store=city)
+    assert out.returncode == 0 and "新增 3" in out.stdout, out.stderr
+    assert "注意：账号文件中没有“王五”，按全市写入（不限区县）" in out.stderr
+    out = board("ingest", str(ledger), "--user", "市分析员", "--dry-run", store=city)
+    assert "账号文件中没有" not in out.stderr                          # an account is not told so

@@ -22,6 +22,7 @@ from pathlib import Path
 import bcrypt
 
 from board import ROOT
+from board.messages import file_error
 from board.parse import normalise_key
 from board.store import _now, _write_bytes
 
@@ -39,11 +40,36 @@ def users_path() -> Path:
     return Path(env) if env else ROOT / "data" / "users.json"
 
 
+class UsersFileError(ValueError):
+    """The users file is there but cannot be read as one: no account, role or district can be told from it."""
+
+
 def _load(path: Path) -> dict:
+    """The users file; no file is no accounts, a file that cannot be read is UsersFileError (never no accounts:
+    that would open a closed board, and `user add` would write over every account)."""
     try:
-        return json.loads(path.read_text("utf-8"))
+        doc = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         return {"users": {}}
+    except OSError as e:
+        why = "这是一个文件夹，不是文件" if isinstance(e, IsADirectoryError) else file_error(e)
+        raise UsersFileError(f"账号文件无法读取：{path.name}（{why}），请管理员检查") from None
+    except ValueError:  # not JSON, or not UTF-8
+        raise UsersFileError(f"账号文件无法读取：{path.name}（内容不是有效的账号文件），请管理员检查") from None
+    users = doc.get("users") if isinstance(doc, dict) else None
+    if not isinstance(users, dict) or not all(isinstance(e, dict) and isinstance(e.get("hash"), str)
+                                              for e in users.values()):
+        raise UsersFileError(f"账号文件无法读取：{path.name}（格式不对：每个账号应有 hash），请管理员检查")
+    return doc
+
+
+def unreadable(path: Path | None = None) -> str | None:
+    """Why the users file cannot be read, in Chinese; None when it can (or there is none)."""
+    try:
+        _load(path or users_path())
+    except UsersFileError as e:
+        return str(e)
+    return None
 
 
 def check_name(name: str) -> str:
@@ -109,15 +135,22 @@ def role(name: str | None, path: Path | None = None) -> str | None:
 
 def scope(name: str | None, path: Path | None = None) -> frozenset[str] | None:
     """The districts (codes or names, as written) the account is limited to; None: every district (an account
-    without districts, or a name the users file does not hold, such as a command-line user's login name)."""
+    without districts). A name the users file does not hold (a deleted account) may see no district: the empty
+    set, never everything; the command line's writer without an account is its own decision (board/cli.py)."""
     entry = account(name, path)
-    written = frozenset(str(d).strip() for d in (entry or {}).get("districts") or () if str(d).strip())
+    if entry is None:
+        return frozenset()
+    written = frozenset(str(d).strip() for d in entry.get("districts") or () if str(d).strip())
     return written or None
 
 
 def has_viewers(path: Path | None = None) -> bool:
-    """True when the users file holds a viewer account: the office then wants the board closed to others."""
-    return any(role(n, path) == "viewer" for n in names(path))
+    """True when the users file holds a viewer account: the office then wants the board closed to others. Also
+    True when the file cannot be read: whether it holds one is not known, and a broken file never opens a board."""
+    try:
+        return any(role(n, path) == "viewer" for n in names(path))
+    except UsersFileError:
+        return True
 
 
 def resolve_scope(written, lookup) -> frozenset[str] | None:
@@ -181,9 +214,15 @@ def verify(name: str, password: str, path: Path | None = None, throttle: Throttl
     key = throttle_key(name, client)
     if throttle.retry_after(key) > 0:
         return False
-    entry = _load(path or users_path())["users"].get(name)
+    try:
+        entry = _load(path or users_path())["users"].get(name)
+    except UsersFileError:
+        return False  # no login while the accounts cannot be read; not the name's failure, so not counted
     hashed = entry["hash"].encode() if entry else _DUMMY_HASH
-    ok = bcrypt.checkpw((password or "").encode(), hashed) and entry is not None
+    try:
+        ok = bcrypt.checkpw((password or "").encode(), hashed) and entry is not None
+    except ValueError:  # a hash bcrypt cannot read: no password matches it
+        ok = False
     if ok:
         throttle.succeeded(key)
     else:

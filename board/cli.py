@@ -127,12 +127,17 @@ def _user(args) -> str:
 
 def _writer(args) -> tuple[str, frozenset[str] | None]:
     """(who writes, the districts they are limited to or None) from the users file; a name the file does not
-    hold writes for the whole city, as before accounts had districts."""
+    hold writes for the whole city, as before accounts had districts, and the command says so."""
     from board import auth
 
     user = _user(args)
     if auth.role(user) == "viewer":
         raise PermissionError(f"账号“{user}”是查看账号，不能写入数据")
+    if auth.account(user) is None:
+        # a one-machine setup writes as the login name, which no users file holds; said, since a deleted
+        # account's name lands here too
+        print(f"注意：账号文件中没有“{user}”，按全市写入（不限区县）", file=sys.stderr)
+        return user, None
     return user, auth.scope(user)
 
 

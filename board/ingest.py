@@ -177,7 +177,7 @@ def ingest(store: Store, data: bytes, filename: str, *, dataset: str | None = No
         batches = store.commit_many(report.tables, report.file, data, user,
                                     notices=report.notices, kind=kind, added=report.added,
                                     updated=report.updated, set_aside=report.set_aside_table,
-                                    recheck=lambda state: _recheck(state, report))
+                                    recheck=lambda state: _recheck(state, report, scope, user))
     except Rejected as r:
         report.problems = r.problems
         return report
@@ -235,6 +235,7 @@ def _prepare(store, data, report, dataset, mapping, add_towns, today, sheet=None
             grids = db.run(con, "grid_lookup")
             places.grid_town = dict(db.run(con, "grid_towns").itertuples(index=False))
         frame, problems = _typed(raw, ds, report, places, add_towns, today, values or {}, grids)
+        problems += _keys_in_scope(con, frame, report, places)
     if report.dataset in REGISTERS and not problems:
         problems = _name_conflicts(frame, db.run(con, REGISTERS[report.dataset].query), report)
     report.rows = len(raw.frame)
@@ -297,11 +298,20 @@ def _set_aside_frame(raw: RawTable, problems: list[tuple], bad: np.ndarray) -> p
     return out
 
 
-def _recheck(state, report: Report) -> tuple[int, int]:
-    """Under the writers' lock: town references still one way, and added/updated against the store as it
-    now is (another upload may have committed since this one was validated)."""
+def _recheck(state, report: Report, scope: frozenset[str] | None = None, user: str = "") -> tuple[int, int]:
+    """Under the writers' lock: town references still one way, no key of a scoped upload taken from another
+    district since, and added/updated against the store as it now is (another upload may have committed since
+    this one was validated)."""
     con = db.connect(state)
     dataset, table = report.tables[-1]
+    if scope is not None and (dataset in KEY_OWNERS or dataset == "towns"):
+        places = _places(con, scope, user)
+        columns = ["town_code", "town_name", "district_code"] if dataset == "towns" else [DATASETS[dataset].key[0]]
+        frame = table.select(columns).to_pandas()
+        problems = _towns_in_scope(frame, report, places) if dataset == "towns" \
+            else _keys_in_scope(con, frame, report, places)
+        if problems:
+            raise Rejected([Problem(report.file, reason, column=header) for _, header, reason in problems])
     if dataset in REGISTERS:
         register = REGISTERS[dataset]
         frame = table.select([register.code, register.name, "aliases", *register.group]).to_pandas()
@@ -892,7 +902,8 @@ def _grids_in_scope(codes: pd.Series, header: str, places: Places) -> list[tuple
 
 
 def _towns_in_scope(out: pd.DataFrame, report: Report, places: Places) -> list[tuple]:
-    """A scoped analyst's towns file lists only towns of its districts, and moves none out of another."""
+    """A scoped analyst's towns file lists only towns of its districts, and moves none out of another: a town
+    the store lists is owned by its district as listed now, one listed without a district by none."""
     if places.scope is None:
         return []
     header = report.mapping.get("district") or report.mapping.get("town_code")
@@ -900,14 +911,50 @@ def _towns_in_scope(out: pd.DataFrame, report: Report, places: Places) -> list[t
     for i, (code, name, home) in enumerate(zip(out["town_code"], out["town_name"], out["district_code"])):
         if not isinstance(code, str):
             continue
-        now = places.town_district.get(code)
-        for district in dict.fromkeys([d for d in (now, home) if d is not None] or [None]):
+        owners = [places.town_district[code]] if code in places.town_district else []
+        home = home if isinstance(home, str) else None
+        for district in dict.fromkeys([*owners, home] if home is not None or not owners else owners):
             if district not in places.scope:
                 where = f"属于“{places.district_name.get(district, district)}”" if district else "没有登记所属区县"
                 reason = f"镇街“{name if isinstance(name, str) else code}”{where}，账号“{places.user}”只能上传 " \
                          f"{places.scope_label} 的数据"
                 problems.setdefault(reason, []).append(i)
     return [(np.array(rows, dtype=int), header, reason) for reason, rows in problems.items()]
+
+
+# a keyed dataset whose stored rows belong to a town: (the key's word, the row's noun) as a refusal names them;
+# queries/existing_<dataset>_towns.sql gives each uploaded key's current town. Indicators are keyed by their town.
+KEY_OWNERS = {"hazards": ("编号", "隐患"), "inspections": ("编号", "检查记录"), "grids": ("编码", "网格"),
+              "grid_events": ("编号", "网格事件")}
+
+
+def _keys_in_scope(con, out: pd.DataFrame, report: Report, places: Places) -> list[tuple]:
+    """Rows of a scoped upload whose key the board already holds for a town outside the uploader's districts:
+    reusing another district's hazard id (grid code, …) would otherwise move that row into the uploader's."""
+    if places.scope is None or report.dataset not in KEY_OWNERS:
+        return []
+    key = DATASETS[report.dataset].key[0]
+    keys = out[key].astype(object).where(out[key].notna(), None)
+    present = [k for k in pd.unique(keys) if isinstance(k, str)]
+    if not present:
+        return []
+    owners = db.run(con, f"existing_{report.dataset}_towns",
+                    tables={"new_keys": pa.table({key: pa.array(present, pa.string())})})
+    word, noun = KEY_OWNERS[report.dataset]
+    reasons: dict[str, str] = {}
+    for k, town in zip(owners["key"], owners["town_code"]):
+        town = town if isinstance(town, str) else None
+        if town is not None and places.outside(town) is None:
+            continue
+        district = places.town_district.get(town) if town is not None else None
+        owner = (places.district_name.get(district, district) if district
+                 else f"未登记所属区县的镇街“{places.town_name.get(town) or town}”" if town else "未登记镇街")
+        reasons[k] = f"{word}“{k}”已是 {owner} 的{noun}，账号“{places.user}”不能改动"
+    if not reasons:
+        return []
+    positions, found = pd.factorize(keys.map(reasons), use_na_sentinel=True)
+    header = report.mapping.get(key)
+    return [(np.flatnonzero(positions == i), header, reason) for i, reason in enumerate(found)]
 
 
 ALIAS_SEPARATORS = r"[、,;|，；]"  # as queries/town_lookup.sql splits them

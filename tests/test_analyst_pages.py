@@ -42,6 +42,8 @@ def snapshot(path: Path) -> dict:
 def app(page: str | None = None, analyst: str | None = "tester") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     if analyst:
+        if auth.account(analyst) is None:  # a session's login holds only while the users file has the account
+            auth.add(analyst, "password-1")
         at.session_state["analyst"] = analyst
     at.run()
     if page:

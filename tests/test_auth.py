@@ -85,3 +85,61 @@ def test_throttle_memory_is_bounded():
     for i in range(50):
         th.failed(f"n{i}", now=float(i))
     assert len(th._failures) <= 10
+
+
+# -- a users file that cannot be read ---------------------------------------------------------------
+
+
+BROKEN = {  # how the file is broken → the reason the message gives
+    "not json": (lambda p: p.write_text('{"users": {"王分析": ', "utf-8"), "内容不是有效的账号文件"),
+    "not utf-8": (lambda p: p.write_bytes(b'{"users": {"\xff": {}}}'), "内容不是有效的账号文件"),
+    "wrong shape": (lambda p: p.write_text('{"users": ["王分析"]}', "utf-8"), "格式不对"),
+    "a folder": (lambda p: p.mkdir(), "这是一个文件夹，不是文件"),
+}
+
+
+@pytest.mark.parametrize("broken", sorted(BROKEN))
+def test_an_unreadable_users_file_closes_the_board_and_refuses_every_login(users, broken):
+    auth.add("王分析", "correct horse")
+    users.unlink()
+    make, reason = BROKEN[broken]
+    make(users)
+    why = auth.unreadable()
+    assert why.startswith("账号文件无法读取：users.json（") and reason in why and why.endswith("请管理员检查")
+    assert auth.has_viewers()                                  # closed to anonymous visitors, never opened
+    assert not auth.verify("王分析", "correct horse")
+    with pytest.raises(auth.UsersFileError):                   # never written over as if there were no accounts
+        auth.add("李分析", "long enough")
+
+
+def test_cli_says_the_users_file_is_unreadable_and_leaves_it_alone(users, monkeypatch, capsys):
+    users.write_text("not json", "utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO("s3cret-pass\n"))
+    assert main(["user", "add", "李分析", "--password-stdin"]) == 2
+    assert "账号文件无法读取" in capsys.readouterr().err
+    assert users.read_text("utf-8") == "not json"
+
+
+def test_with_an_unreadable_users_file_every_page_is_the_login_page_with_the_reason(users, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from board.store import Store
+    from conftest import page_path
+
+    monkeypatch.setenv("BOARD_STORE", str(Store(tmp_path / "store").path))
+    users.write_text("{broken", "utf-8")
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)
+    at.session_state["analyst"] = "王分析"                       # a session logged in before the file broke
+    at.run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == ["登录"] and "analyst" not in at.session_state
+    assert [e.value for e in at.error] == ["账号文件无法读取：users.json（内容不是有效的账号文件），请管理员检查"]
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(page_path("overview"))
+    at.text_input(key="login_name").input("王分析")
+    at.text_input(key="login_password").input("correct horse")
+    at.get("form_submit_button")[0].click().run()
+    assert not at.exception and "analyst" not in at.session_state
+    assert "账号文件无法读取" in at.error[-1].value

@@ -6,6 +6,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from board import auth
 from conftest import ROOT, page_path
 from test_browser_english import CJK, data_words
 
@@ -77,7 +78,8 @@ def leftover(texts: list[str], words: list[str]) -> list[str]:
 def test_page_in_english_has_no_chinese_but_data(page, words):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.session_state["lang"] = "en"
-    at.session_state["analyst"] = "tester"     # the analyst pages too
+    auth.add("tester", "password-1")         # the analyst pages too: a session of an account the file holds
+    at.session_state["analyst"] = "tester"
     at.run()
     at.switch_page(page_path(page))
     at.run()

@@ -67,7 +67,7 @@ def scoped(store, text, name="台账.csv", **kw):
 def test_an_account_written_before_roles_is_an_analyst_of_the_whole_city(users):
     users.write_text(json.dumps({"users": {"老王": {"hash": "x"}}}), "utf-8")
     assert auth.role("老王") == "analyst" and auth.scope("老王") is None
-    assert auth.role("nobody") is None and auth.scope("nobody") is None
+    assert auth.role("nobody") is None and auth.scope("nobody") == frozenset()      # no account: nothing, not all
     assert not auth.has_viewers()
 
 
@@ -157,6 +157,82 @@ def test_a_district_analysts_towns_file_lists_only_its_own_towns(city):
         (2, "镇街“西山乡”属于“乙县”，账号“张三”只能上传 甲区 的数据")]
     assert digest(city.path) == before
     assert scoped(city, "镇街代码,镇街名称,所属区县\n330201003,新街道,甲区\n", "镇街3.csv").committed
+
+
+# 乙县's rows, uploaded by the city; then 张三 (甲区) lists the same key again with a town (grid) of 甲区:
+# (dataset, the city's file, 张三's file, the refusal, the query of the key's owner after, that owner)
+REUSED_KEYS = {
+    "hazards": ("隐患编号,所属镇街,发现日期\nH1,东湖街道,2022-12-01\nH2,西山乡,2022-12-02\n",
+                "隐患编号,所属镇街,发现日期\nH1,东湖街道,2022-12-05\nH2,东湖街道,2022-12-02\n",
+                ("隐患编号", "H2", "编号“H2”已是 乙县 的隐患，账号“张三”不能改动"),
+                "select town_code from hazards where hazard_id = 'H2'", "330202002"),
+    "inspections": ("检查编号,检查日期,所属镇街\nI1,2022-12-01,东湖街道\nI2,2022-12-02,西山乡\n",
+                    "检查编号,检查日期,所属镇街\nI1,2022-12-05,东湖街道\nI2,2022-12-02,东湖街道\n",
+                    ("检查编号", "I2", "编号“I2”已是 乙县 的检查记录，账号“张三”不能改动"),
+                    "select town_code from inspections where inspection_id = 'I2'", "330202002"),
+    "grids": (None,                                                 # G1 of 甲区, G2 of 乙县: the fixture's
+              "网格编码,网格名称,所属镇街\nG1,东湖一网格,东湖街道\nG2,西山一网格,东湖街道\n",
+              ("网格编码", "G2", "编码“G2”已是 乙县 的网格，账号“张三”不能改动"),
+              "select town_code from grids where grid_code = 'G2'", "330202002"),
+    "grid_events": (EVENTS,                                         # E2 in G2, 乙县's grid
+                    "事件编号,所属网格,上报时间\nE1,G1,2022-12-05\nE2,G1,2022-12-02\n",
+                    ("事件编号", "E2", "编号“E2”已是 乙县 的网格事件，账号“张三”不能改动"),
+                    "select grid_code from grid_events where event_id = 'E2'", "G2"),
+    "towns": (None,                                                 # 西山乡 330202002 of 乙县: the fixture's
+              "镇街代码,镇街名称,所属区县\n330201002,东湖街道,甲区\n330202002,西山乡,甲区\n",
+              ("所属区县", "甲区", "镇街“西山乡”属于“乙县”，账号“张三”只能上传 甲区 的数据"),
+              "select district_code from towns where town_code = '330202002'", "330202"),
+}
+
+
+@pytest.mark.parametrize("dataset", sorted(REUSED_KEYS))
+def test_a_district_analyst_cannot_take_another_districts_row_by_reusing_its_key(city, dataset):
+    theirs, mine, problem, owner_sql, owner = REUSED_KEYS[dataset]
+    if theirs:
+        assert ingest(city, theirs.encode(), "乙.csv", user="市分析员").committed
+    before = digest(city.path)
+    r = scoped(city, mine, "甲.csv", dataset=dataset)
+    assert not r.ok and not r.committed
+    assert [(p.row, p.column, p.value, p.reason) for p in r.problems] == [(3, *problem)], r.text()
+    assert digest(city.path) == before                               # refused: not one byte changed
+    r = scoped(city, mine, "甲.csv", dataset=dataset, partial=True)  # row 2 taken, row 3 set aside
+    assert r.committed and (r.updated, r.set_aside) == (1, 1), r.text()
+    assert db.connect(city.state()).execute(owner_sql).fetchall() == [(owner,)]
+
+
+def test_a_town_listed_without_a_district_is_no_district_analysts_to_claim(store, users):
+    assert ingest(store, "镇街代码,镇街名称\nT9,老镇\n".encode(), "镇街.csv", user="市分析员").committed
+    for text, name in ((DISTRICTS, "区县名单.csv"), (TOWNS, "镇街名单.csv")):
+        assert ingest(store, text.encode(), name, user="市分析员").committed
+    auth.add("张三", "password-1", districts=["甲区"])
+    before = digest(store.path)
+    r = scoped(store, "镇街代码,镇街名称,所属区县\nT9,老镇,甲区\n", "镇街2.csv")
+    assert [(p.row, p.reason) for p in r.problems] == [
+        (2, "镇街“老镇”没有登记所属区县，账号“张三”只能上传 甲区 的数据")]
+    assert digest(store.path) == before
+    assert ingest(store, "镇街代码,镇街名称,所属区县\nT9,老镇,甲区\n".encode(), "镇街3.csv",
+                  user="市分析员", scope=None).committed                 # the city assigns it
+
+
+def test_a_key_taken_by_another_district_between_check_and_commit_is_refused_under_the_lock(city, monkeypatch):
+    """The owner is checked again under the writers' lock: a city upload may move H2 to 乙县 meanwhile."""
+    from board import ingest as ingest_module
+    assert ingest(city, "隐患编号,所属镇街,发现日期\nH2,东湖街道,2022-12-02\n".encode(), "甲.csv",
+                  user="市分析员").committed
+    prepare = ingest_module._prepare
+
+    def then_moved(store, *args, **kw):
+        out = prepare(store, *args, **kw)            # checked while H2 was 甲区's, then the city moves it
+        monkeypatch.setattr(ingest_module, "_prepare", prepare)
+        assert ingest(store, "隐患编号,所属镇街,发现日期\nH2,西山乡,2022-12-02\n".encode(), "乙.csv",
+                      user="市分析员").committed
+        return out
+
+    monkeypatch.setattr(ingest_module, "_prepare", then_moved)
+    r = scoped(city, "隐患编号,所属镇街,发现日期\nH2,东湖街道,2022-12-09\n", "甲2.csv")
+    assert not r.committed and [p.reason for p in r.problems] == ["编号“H2”已是 乙县 的隐患，账号“张三”不能改动"]
+    assert db.connect(city.state()).execute(
+        "select town_code from hazards where hazard_id = 'H2'").fetchall() == [("330202002",)]
 
 
 def test_only_a_city_analyst_uploads_the_districts_list(city):
@@ -309,3 +385,45 @@ def test_the_ui_scope_is_the_logged_in_accounts_district_codes(city):
     at.session_state["analyst"] = "市分析员"
     at.run()
     assert at.text[0].value == repr(("analyst", None))
+
+
+SESSION = ("from ui import auth\nimport streamlit as st\n"
+           "st.text(repr((auth.role(), auth.user(), auth.account(), auth.scope())))\n")
+
+
+def session(**keys) -> AppTest:
+    at = AppTest.from_string(SESSION, default_timeout=60)
+    for k, v in keys.items():
+        at.session_state[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_deleted_accounts_session_is_logged_out_not_widened_to_the_city(city):
+    assert session(analyst="张三").text[0].value == repr(("analyst", "张三", "张三", frozenset({"330201"})))
+    auth.remove("张三")
+    at = session(analyst="张三", as_of_seq=3)
+    assert at.text[0].value == repr((None, None, None, None))       # an anonymous visitor of the open board
+    assert not [k for k in ("analyst", "viewer", "as_of_seq") if k in at.session_state]
+    auth.add("观察员", "password-1", role="viewer")                  # the board closed: the login page
+    at = app(analyst="张三")
+    assert [t.value for t in at.title] == ["登录"] and "analyst" not in at.session_state
+
+
+def test_an_analyst_turned_viewer_keeps_no_analysts_session(city):
+    auth.add("张三", "password-1", role="viewer")
+    at = session(analyst="张三")
+    assert at.text[0].value == repr((None, None, None, None))
+    from ui import guard
+    assert not guard.live("张三", "analyst") and guard.live("张三", "viewer")   # nor may it upload meanwhile
+
+
+def test_cli_says_a_name_without_an_account_writes_for_the_whole_city(city, tmp_path):
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text(LEDGER, "utf-8")
+    out = board("ingest", str(ledger), "--user", "王五", store=city)
+    assert out.returncode == 0 and "新增 3" in out.stdout, out.stderr
+    assert "注意：账号文件中没有“王五”，按全市写入（不限区县）" in out.stderr
+    out = board("ingest", str(ledger), "--user", "市分析员", "--dry-run", store=city)
+    assert "账号文件中没有" not in out.stderr                          # an account is not told so

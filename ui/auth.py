@@ -12,13 +12,33 @@ KEY = "analyst"  # ui/guard.py takes uploads only from a session holding this ke
 VIEWER_KEY = "viewer"
 
 
+def live(name: str | None, as_role: str) -> bool:
+    """True when the users file still holds this account with this role (False when it cannot be read)."""
+    try:
+        return bool(name) and auth.role(name) == as_role
+    except auth.UsersFileError:
+        return False
+
+
+def _checked() -> None:
+    """Log out a session whose account is gone from the users file, or now has another role, or cannot be
+    told because the file is unreadable: a deleted account keeps no session, least of all the whole city's."""
+    for key, as_role in ((KEY, "analyst"), (VIEWER_KEY, "viewer")):
+        name = st.session_state.get(key)
+        if name and not live(name, as_role):
+            logout()
+            return
+
+
 def user() -> str | None:
     """The logged-in analyst's name, or None (anonymous, or a viewer)."""
+    _checked()
     return st.session_state.get(KEY)
 
 
 def account() -> str | None:
     """The logged-in account's name, analyst or viewer; None for an anonymous session."""
+    _checked()
     return st.session_state.get(KEY) or st.session_state.get(VIEWER_KEY)
 
 
@@ -46,7 +66,10 @@ def scope() -> frozenset[str] | None:
     """The district codes the logged-in account is limited to; None: every district (an account of the whole
     city, or an anonymous session of an open board). An account limited to districts the shown store does not
     list sees no district at all."""
-    written = auth.scope(account())
+    name = account()
+    if name is None:
+        return None  # anonymous: only an open board lets it in (app.py), and an open board is the city's
+    written = auth.scope(name)
     if written is None:
         return None
     from ui import data  # the store shown, its districts cached per version
@@ -57,6 +80,9 @@ def scope() -> frozenset[str] | None:
 def login(name: str, password: str) -> str | None:
     """Log the session in; None on success, else why not (in Chinese, the same for a wrong name or password)."""
     name = (name or "").strip()
+    broken = auth.unreadable()
+    if broken:
+        return broken
     key = auth.throttle_key(name, client())
     wait = auth.THROTTLE.retry_after(key)
     if wait > 0:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 
-from ui.auth import KEY as ANALYST_KEY
+from ui.auth import KEY as ANALYST_KEY, live
 
 _installed = False
 _lock = threading.Lock()
@@ -51,9 +51,10 @@ def is_analyst_session(runtime, session_id: str) -> bool:
     if info is None:
         return False
     try:
-        return bool(info.session.session_state[ANALYST_KEY])
+        name = info.session.session_state[ANALYST_KEY]
     except (KeyError, AttributeError):
         return False
+    return live(name, "analyst")  # a deleted account's open page uploads nothing
 
 
 def _uploads() -> None:

@@ -20,6 +20,9 @@ if name:
 else:
     closed = auth.login_required()
     st.title(t("登录") if closed else t("分析员登录"))
+    broken = accounts.unreadable()
+    if broken:  # the board stays closed and nobody logs in until the administrator mends the file
+        st.error(broken)
     st.caption(t("本看板需要登录后查看。") if closed else
                t("查看看板无需登录；上传数据、回滚批次、修改指标需要分析员账号。"))
     with st.form("login"):

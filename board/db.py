@@ -36,7 +36,7 @@ LAYERS = ("staging", "current", "derived", "macros")
 BUILD_ONLY = {"hazard_rows": ("hazards", "recurred_on")}
 # Materialised once per store version in the cache file (the rest stay views over them).
 MATERIALISED = ("districts", "towns", "hazards", "hazard_recurrence", "inspections", "indicators", "ledger_rollup",
-                "backlog_events", "overdue_now", "grids", "grid_events")
+                "backlog_events", "overdue_now", "map_tally_rollup", "map_cells_rollup", "grids", "grid_events")
 
 
 @lru_cache(maxsize=None)
@@ -88,6 +88,7 @@ _IN_TOWNS = "where town_code in (select town_code from scope_towns)"
 SCOPED = {"districts": "where district_code in (select district_code from scope_districts)",
           "towns": _IN_TOWNS, "hazard_rows": _IN_TOWNS, "hazards": _IN_TOWNS, "inspections": _IN_TOWNS, "indicators": _IN_TOWNS,
           "ledger_rollup": _IN_TOWNS, "backlog_events": _IN_TOWNS, "overdue_now": _IN_TOWNS,
+          "map_tally_rollup": _IN_TOWNS, "map_cells_rollup": _IN_TOWNS,
           "grids": _IN_TOWNS,
           "grid_events": "where grid_code in (select grid_code from scope_grids)"}
 

@@ -233,3 +233,42 @@ def test_the_overdue_list_kept_with_the_hazards_is_the_counted_one_as_of_now(sto
             earlier = now - pd.Timedelta(days=40).to_pytimedelta()
             pd.testing.assert_frame_equal(figures.overdue_list(run, earlier, None, False),
                                           db.run(con, "overdue_list", as_of=earlier, limit=None))
+
+
+def test_the_map_summed_from_its_rollups_is_the_counted_map_as_of_now(monkeypatch):
+    from board import maps, metrics
+    from tools import demo_store
+    from board.store import Store
+
+    state = Store(demo_store.ensure()).state()
+    for materialise in (False, True):
+        con = db.connect(state, materialise=materialise)
+        run = lambda name, **kw: db.run(con, name, **kw)  # noqa: E731
+        now = metrics.default_as_of(con)
+        for kind in ("month", "quarter", "year"):
+            p = metrics.period_of(now, kind)
+            assert metrics.rollup_applies(con, now, p)
+            kept, counted = maps.tally(run, p.start, p.end, now, True), maps.tally(run, p.start, p.end, now, False)
+            assert len(counted) > 0
+            pd.testing.assert_frame_equal(kept, counted, check_dtype=False)
+            a = run("hazard_cells_now", start=p.start, end=p.end)
+            b = run("hazard_cells", start=p.start, end=p.end, as_of=now, towns=[], statuses=[], severities=[],
+                    categories=[], sources=[], cell=maps.CELL)
+            key = ["status", "cell_x", "cell_y", "hazards", "major"]
+            pd.testing.assert_frame_equal(a[key], b[key], check_dtype=False)
+            assert (a["lon"] - b["lon"]).abs().max() < 1e-6 and (a["lat"] - b["lat"]).abs().max() < 1e-6
+        # drawn as the page draws it: cells from the rollup, the same as counted (the demo's year is under
+        # MAP_POINTS, so the map is told to draw cells sooner)
+        monkeypatch.setattr(maps, "MAP_POINTS", 1_000)
+        year = metrics.period_of(now, "year")
+        t = maps.tally(run, year.start, year.end, now, True)
+        assert int(t["hazards"].sum()) > maps.MAP_POINTS
+        kind_a, cells_a = maps.draw(run, t, year.start, year.end, now, now=True)
+        kind_b, cells_b = maps.draw(run, t, year.start, year.end, now, now=False)
+        assert kind_a == kind_b == "cells" and cells_a["hazards"].sum() == cells_b["hazards"].sum()
+        # a filter is always counted
+        town = t["town_code"].iloc[0]
+        kind_c, part = maps.draw(run, t, year.start, year.end, now, now=True, town_code=[town])
+        kind_d, counted_part = maps.draw(run, t, year.start, year.end, now, now=False, town_code=[town])
+        assert kind_c == kind_d and len(part) > 0
+        pd.testing.assert_frame_equal(part, counted_part)

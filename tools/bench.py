@@ -167,9 +167,7 @@ def measure_queries(result: dict, store: Store, runs: int, peer: bool, peer_runs
                   "limit": None}  # lists in full, as the notice and the downloads ask for them
         ops = {"metrics.league": lambda p=p: metrics.league(con, p, as_of, definitions),
                # what the map page runs: the tally, then points or grid cells (board/maps.py)
-               "map": lambda p=p: maps.draw(lambda name, **kw: db.run(con, name, **kw),
-                                            db.run(con, "hazard_tally", start=p.start, end=p.end, as_of=as_of),
-                                            p.start, p.end, as_of),
+               "map": lambda p=p: _map(con, p, as_of),
                # what 整改进度 runs for its backlog chart: twelve month ends in one query
                "backlog_trend": lambda p=p: db.run(con, "backlog_days", days=month_ends(p, as_of)),
                # the same figures counted from the hazards, as for any other as-of date (the slow path)
@@ -220,8 +218,15 @@ def app_probe(store_path: str) -> None:
                   "limit": None}  # lists in full, as the notice and the downloads ask for them
         for name in page_queries():
             db.run(con, name, **{k: v for k, v in params.items() if k in db.parameters(name)})
-        maps.draw(lambda name, **kw: db.run(con, name, **kw),
-                  db.run(con, "hazard_tally", start=p.start, end=p.end, as_of=as_of), p.start, p.end, as_of)
+        _map(con, p, as_of)
+
+
+def _map(con, p: metrics.Period, as_of: date):
+    """What the map page runs (ui/data.map_hazards): the tally, then points or grid cells, from the map's
+    rollups when they apply (board/maps.py)."""
+    run = lambda name, **kw: db.run(con, name, **kw)  # noqa: E731
+    now = metrics.rollup_applies(con, as_of, p)
+    return maps.draw(run, maps.tally(run, p.start, p.end, as_of, now), p.start, p.end, as_of, now=now)
 
 
 def app_child_rss(store_path: Path) -> float:

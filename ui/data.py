@@ -306,12 +306,13 @@ filter_points = maps.filter_rows
 
 def hazard_tally(period: metrics.Period) -> pd.DataFrame:
     """How many of the period's hazards with coordinates there are per town, status, severity, category, source."""
-    return query("hazard_tally", start=period.start, end=period.end, as_of=as_of())
+    return maps.tally(query, period.start, period.end, as_of(), _fast(period=period))
 
 
 def map_hazards(period: metrics.Period, *, cell: float = 0.005, **chosen) -> tuple[str, pd.DataFrame]:
     """What the map draws for the chosen filters (town_code=[…], status=[…], …; empty keeps all): see maps.draw."""
-    return maps.draw(query, hazard_tally(period), period.start, period.end, as_of(), cell=cell, **chosen)
+    return maps.draw(query, hazard_tally(period), period.start, period.end, as_of(), cell=cell,
+                     now=_fast(period=period), **chosen)
 
 
 def overdue_list(town_code: str | None = None, limit: int | None = None) -> pd.DataFrame:

@@ -11,10 +11,12 @@ time is the page's own clock from navigation start (performance.now()):
 - kpis: the ten headline figures are on the page;
 - table: the ranking is on the page (the city's districts' league table drawn, or a district's 红黑榜);
 - ready: both, the moment a leader can read the page;
-- finished: Streamlit reports the script run finished (no running indicator).
+- finished: Streamlit reports the script run finished (no running indicator);
+- chart, settled: the trend (a plotly figure, drawn after the rest: ui.shell.later) is on the page, and the
+  run that drew it has finished.
 
-Each run also records the server's script run as the server sees it: the seconds between the browser asking
-for the run and the script finishing are `finished - requested`. Nothing leaves 127.0.0.1: every other
+`script_s` is finished − running: the first script run as the browser sees it (server time plus the
+websocket). Nothing leaves 127.0.0.1: every other
 request is aborted and counted.
 """
 
@@ -85,8 +87,8 @@ def visit(browser, url: str, timeout_ms: float, outside: list) -> dict:
         page.on("pageerror", lambda e: errors.append(str(e)))
         wall = time.perf_counter()
         page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
-        page.wait_for_function("() => window.__firstPage && 'ready' in window.__firstPage "
-                               "&& 'finished' in window.__firstPage", timeout=timeout_ms, polling=50)
+        page.wait_for_function("() => ['ready', 'finished', 'settled'].every(k => k in (window.__firstPage || {}))",
+                               timeout=timeout_ms, polling=50)
         wall = time.perf_counter() - wall
         marks = page.evaluate("() => window.__firstPage")
         marks.update(page.evaluate(NAVIGATION))
@@ -124,7 +126,8 @@ def measure(url: str, runs: int, timeout_ms: float = 300_000, pid: int | None = 
             browser.close()
     result = {"url": url, "runs": runs, "load_avg_before": load,
               "first_visit": first, "warm": warm,
-              "warm_summary": {k: summary(warm, k) for k in ("kpis", "table", "ready", "finished", "script_s")},
+              "warm_summary": {k: summary(warm, k)
+                               for k in ("kpis", "table", "ready", "finished", "script_s", "settled")},
               "outside_requests": len(outside), "load_avg_after": [round(x, 2) for x in os.getloadavg()],
               "cores": os.cpu_count()}
     if pid is not None:

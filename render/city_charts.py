@@ -39,6 +39,11 @@ def league_table(districts: pd.DataFrame, components: list[tuple[str, str, str]]
     return charts.league_table(as_towns(districts), components, _of_districts(t), fmt)
 
 
+def league_html(districts: pd.DataFrame, components: list[tuple[str, str, str]], t=_same, fmt=None) -> str:
+    """league_table as HTML (charts.league_html): the first page's table, shown without loading plotly."""
+    return charts.league_html(as_towns(districts), components, _of_districts(t), fmt)
+
+
 def index_bars(districts: pd.DataFrame, t=_same) -> go.Figure:
     """平安指数 per district, best at the top, coloured by tier."""
     return charts.index_bars(as_towns(districts), _of_districts(t))

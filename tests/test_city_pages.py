@@ -79,11 +79,34 @@ def chooser(at: AppTest):
 
 
 def table_columns(at: AppTest, key: str) -> dict[str, list[str]]:
-    """A league table (plotly) by its header, the header's markup stripped."""
-    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}"))
+    """A league table (plotly, or the overview's HTML one) by its header, the header's markup stripped."""
+    chart = next((c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")), None)
+    if chart is None:
+        return html_columns(next(h.value for h in at.get("html") if "league-html" in h.value))
     data = json.loads(chart.proto.spec)["data"][0]
     heads = [h.replace("<b>", "").replace("</b>", "").replace("<br>", "") for h in data["header"]["values"]]
     return dict(zip(heads, data["cells"]["values"]))
+
+
+def html_columns(table: str) -> dict[str, list[str]]:
+    """An HTML table's columns by header, as the viewer reads them (entities decoded)."""
+    from html.parser import HTMLParser
+
+    rows: list[list[str]] = []
+
+    class Cells(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                rows.append([])
+            elif tag in ("td", "th"):
+                rows[-1].append("")
+
+        def handle_data(self, text):
+            if rows and rows[-1]:
+                rows[-1][-1] += text
+
+    Cells().feed(table)
+    return {h: [r[i] for r in rows[1:]] for i, h in enumerate(rows[0])}
 
 
 def frame(at: AppTest, column: str):

@@ -165,6 +165,32 @@ def chart(fig, key: str | None = None) -> None:
     st.plotly_chart(fig, width="stretch", config=charts.PLOTLY_CONFIG, theme=None, key=key)
 
 
+def later(key: str, draw, height: int) -> None:
+    """Draw a part below the fold once the browser has shown the rest of the page: on a session's first view
+    an empty space `height` px tall (so nothing below it moves), then the part itself, asked for by the browser
+    a second later.
+
+    Why: a plotly figure is the only thing on the first page that needs plotly.js, 4.7 MB of JavaScript that a
+    fresh browser loads and runs for 0.6–2 s; sent with the rest, it holds up the KPIs and the league table.
+    """
+    armed = f"later-armed-{key}"
+    if st.session_state.get(armed):   # any later whole run of the session draws it
+        draw()
+        return
+    st.container(height=height, border=False, key=f"later-{key}")
+
+    # The fragment's first timed rerun, a second after the page arrived (by then a fresh browser has drawn the
+    # rest: 0.3–1.1 s on two busy cores), asks for a whole run, which draws the part and ends the timer (a whole
+    # run ends every timer). Called inline in this run it does nothing: the session is armed only after it.
+    @st.fragment(run_every=1.0)
+    def wake():
+        if st.session_state.get(armed):
+            st.rerun()
+
+    wake()
+    st.session_state[armed] = True
+
+
 def downloads(df, name: str, key: str) -> None:
     """CSV and XLSX buttons for a table, or for what a callable returns (through board/export: formulas
     neutralised).

@@ -14,7 +14,7 @@ shell.kpis(period)
 
 st.subheader(t("近12期走势"))
 st.caption(t("各期同口径：每期的数据都截至该期期末加上本期截至日与本期期末之差，与本期数据时长相同。"))
-shell.chart(charts.kpi_trend(data.ledger_trend(period), t), key="trend")
+shell.later("trend", lambda: shell.chart(charts.kpi_trend(data.ledger_trend(period), t), key="trend"), 440)
 
 size = data.board_size()
 shell.podium(period, t("前 {n} 名").format(n=size), t("后 {n} 名").format(n=size))

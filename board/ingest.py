@@ -273,8 +273,8 @@ def _prepare(store, data, report, dataset, mapping, add_towns, today, sheet=None
     report.tables = tables
     report.added, report.updated = _added_updated(con, report.dataset, table)
     if report.dataset == "hazards":
-        dates = pd.concat([frame["found_date"], frame["rectified_date"], frame["closed_date"]])
-        report.as_of_date = str(max(dates.max(), _current_as_of(con)).date()) if dates.notna().any() else None
+        latest = pd.concat([frame["found_date"], frame["rectified_date"], frame["closed_date"]]).max()
+        report.as_of_date = None if pd.isna(latest) else str(_as_of_after(con, latest).date())
 
 
 def _bad_positions(problems: list[tuple]) -> np.ndarray | None:
@@ -1212,6 +1212,17 @@ def _added_updated(con, dataset: str, table: pa.Table) -> tuple[int, int]:
     return table.num_rows - updated, updated
 
 
-def _current_as_of(con) -> pd.Timestamp:
-    v = db.run(con, "as_of_default")["as_of"].iloc[0]
-    return pd.Timestamp(v) if v is not None and not pd.isna(v) else pd.Timestamp.min
+def _as_of_after(con, latest: pd.Timestamp) -> pd.Timestamp:
+    """The ledger's now once the upload, whose own latest date is `latest`, is on the board: the later of the
+    two, as before, but the stored ledger is deduplicated only when the cheap reads cannot tell."""
+    stored = _day(db.run(con, "stored_as_of")["as_of"].iloc[0])
+    if stored is None or stored <= latest:  # no stored row, current or replaced, is later than the upload
+        return latest
+    now = _day(db.run(con, "stored_as_of_current", as_of=stored.date())["as_of"].iloc[0])
+    if now is None:  # every row carrying the stored latest date was replaced since
+        now = _day(db.run(con, "as_of_default")["as_of"].iloc[0])
+    return latest if now is None else max(latest, now)
+
+
+def _day(v) -> pd.Timestamp | None:
+    return None if v is None or pd.isna(v) else pd.Timestamp(v)

@@ -19,7 +19,6 @@ import pandas as pd
 import pandera.pandas as pandera
 import pyarrow as pa
 import pyarrow.compute as pc
-import cn2an
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
@@ -695,6 +694,8 @@ def _notice_numbers(s: pd.Series):
         if digits.isdigit():
             table[v] = int(digits)
         else:
+            import cn2an  # a sixth of a second to import, for the few files that write 第十二期
+
             try:
                 table[v] = int(cn2an.cn2an(digits, "smart"))
             except (ValueError, KeyError, TypeError):

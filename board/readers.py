@@ -349,11 +349,11 @@ def _parse_body(body: bytes, start: int, text: str, text_start: int, delimiter: 
         skipped.append((row.number, row.text))
         return "skip"
 
-    try:
-        table = pacsv.read_csv(
+    def read(threads: bool) -> pa.Table:
+        skipped.clear()
+        return pacsv.read_csv(
             io.BytesIO(memoryview(body)[start:]),
-            # one thread: Arrow then reports the record number of each malformed row
-            read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=threads),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
                 newlines_in_values=body.find(b'"', start) != -1,
@@ -365,6 +365,11 @@ def _parse_body(body: bytes, start: int, text: str, text_start: int, delimiter: 
                 quoted_strings_can_be_null=False,
             ),
         )
+
+    try:
+        table = read(threads=True)
+        if skipped:  # only on one thread does Arrow give each malformed row's record number
+            table = read(threads=False)
     except pa.ArrowException:  # e.g. a quoted cell longer than Arrow's block
         table = None
     if table is not None and all(n is not None for n, _ in skipped):

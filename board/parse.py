@@ -85,8 +85,26 @@ def parse_numbers(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     if pd.api.types.is_numeric_dtype(s.dtype):
         values = s.to_numpy(dtype="float64", na_value=np.nan)
         return pd.Series(values, index=s.index, name=s.name), np.zeros(len(s), dtype=bool)
+    plain = _plain_numbers(s)
+    if plain is not None:
+        return pd.Series(plain, index=s.index, name=s.name), np.zeros(len(s), dtype=bool)
     values, bad = _by_unique(s, _numbers_from_uniques, np.nan)
     return pd.Series(values, index=s.index, name=s.name), bad
+
+
+def _plain_numbers(s: pd.Series) -> np.ndarray | None:
+    """A text column of nothing but empty cells and plain decimals (121.5, -3) as float64, else None.
+
+    Such a column reads the same without the per-value rules, and coordinates are nearly all distinct:
+    half a million of them cost a third of a second through the rules, a twentieth straight."""
+    if not (pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype)):
+        return None
+    text = pa.array(s, type=pa.string(), from_pandas=True)
+    empty = pc.or_kleene(pc.is_null(text), pc.equal(text, ""))
+    plain = pc.match_substring_regex(text, r"^-?[0-9]+(?:\.[0-9]+)?$")
+    if not pc.all(pc.or_kleene(empty, plain)).as_py():
+        return None
+    return _to_float(pc.if_else(empty, pa.scalar(None, pa.string()), text))
 
 
 def parse_integers(s: pd.Series) -> tuple[pd.Series, np.ndarray]:

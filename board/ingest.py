@@ -1218,10 +1218,12 @@ def _added_updated(con, dataset: str, table: pa.Table) -> tuple[int, int]:
 def _as_of_after(con, latest: pd.Timestamp) -> pd.Timestamp:
     """The ledger's now once the upload, whose own latest date is `latest`, is on the board: the later of the
     two, as before, but the stored ledger is deduplicated only when the cheap reads cannot tell."""
-    stored = _day(db.run(con, "stored_as_of")["as_of"].iloc[0])
+    row = db.run(con, "stored_as_of").iloc[0]
+    stored = _day(row["as_of"])
     if stored is None or stored <= latest:  # no stored row, current or replaced, is later than the upload
         return latest
-    now = _day(db.run(con, "stored_as_of_current", as_of=stored.date())["as_of"].iloc[0])
+    now = _day(db.run(con, "stored_as_of_current", as_of=stored.date(),
+                      batch_seq=int(row["batch_seq"]))["as_of"].iloc[0])
     if now is None:  # every row carrying the stored latest date was replaced since
         now = _day(db.run(con, "as_of_default")["as_of"].iloc[0])
     return latest if now is None else max(latest, now)

@@ -333,8 +333,11 @@ def _implausible(frame: pd.DataFrame, report: Report, today: date) -> list[str]:
     key = DATASETS[report.dataset].key[0] if report.dataset != "indicators" else None
     if key in frame:
         ids = frame[key].dropna().astype(str)
-        folded = ids.str.casefold()
-        clash = ids[folded.duplicated(keep=False) & ~ids.duplicated(keep=False)]
+        # casefold is Python's, row by row; on ASCII ids it is lower case, which Arrow does at once
+        ascii_only = pc.all(pc.string_is_ascii(pa.array(ids, type=pa.string()))).as_py() is not False
+        folded = ids.str.lower() if ascii_only else ids.str.casefold()
+        same = _repeated(folded)
+        clash = ids[same & ~_repeated(ids)] if same.any() else ids[:0]
         if len(clash):
             sample = "、".join(sorted(set(clash))[:6])
             out.append(f"有 {len(clash)} 个编号只差大小写（如 {sample}），按不同的隐患分别记录；如果是同一条，请统一写法")
@@ -649,8 +652,15 @@ def _vocabularies(values_map: dict[str, dict[str, str]]) -> dict[str, dict[str, 
 
 def _by_vocab(values: pd.Series, table: dict[str, str]) -> pd.Series:
     """Each value's canonical spelling, missing where the vocabulary does not know it (decided once per value)."""
-    known = {v: table.get(normalise_key(v)) for v in values.dropna().unique()}
-    return values.map(known).astype("object").where(values.notna(), None)
+    return _per_value(values, lambda v: table.get(normalise_key(v)))
+
+
+def _per_value(values: pd.Series, fn) -> pd.Series:
+    """fn of each distinct value, spread over the column as objects; missing values stay None. (Series.map
+    with a dict costs a tenth of a second per 500k-row column, this a hundredth.)"""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    answers = np.array([fn(v) for v in uniques] + [None], dtype=object)
+    return pd.Series(answers[codes], index=values.index, dtype=object)
 
 
 def _note_unknown(report: Report, column: str, values: pd.Series) -> None:
@@ -669,7 +679,7 @@ def _escalations(s: pd.Series, table: dict[str, str]):
         if hit is None:
             hit = next((n for w, n in ESCALATIONS.items() if w in v), None)
         level[v] = None if hit is None else int(hit)
-    words = text.map(level).astype("object")
+    words = _per_value(text, level.get)
     nums, b = parse_integers(s.where(words.isna(), None))
     values = nums.where(words.isna(), words.astype("Int64"))
     b = b | (values.notna().to_numpy() & ~values.fillna(0).between(0, 3).to_numpy())
@@ -699,7 +709,7 @@ def _notice_numbers(s: pd.Series):
                 table[v] = int(cn2an.cn2an(digits, "smart"))
             except (ValueError, KeyError, TypeError):
                 table[v] = None
-    words = text.map(table).astype("object")
+    words = _per_value(text, table.get)
     nums, b = parse_integers(s.where(words.isna(), None))
     values = nums.where(words.isna(), words.astype("Int64"))
     b = b | (text.notna().to_numpy() & values.isna().to_numpy())
@@ -1100,7 +1110,7 @@ def _check_rules(out: pd.DataFrame, ds: Dataset, report: Report, today: date) ->
             problems.append((np.flatnonzero(missing), header_of.get(name), messages.check_reason("not_nullable"),
                              name))
         if name == key:
-            repeated = values.duplicated(keep=False).to_numpy() & ~missing
+            repeated = _repeated(values) & ~missing
             if repeated.any():
                 problems.append((np.flatnonzero(repeated), header_of.get(name),
                                  messages.check_reason("field_uniqueness"), name))
@@ -1109,6 +1119,15 @@ def _check_rules(out: pd.DataFrame, ds: Dataset, report: Report, today: date) ->
             if rows.any():
                 problems.append((np.flatnonzero(rows), header_of.get(name), messages.check_reason(rule), name))
     return problems
+
+
+def _repeated(values: pd.Series) -> np.ndarray:
+    """Values that occur more than once (every occurrence; missing values are one value among them), as
+    Series.duplicated(keep=False) gives them, by counting factorize's codes: a fifth of its time on 500k ids."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    if len(uniques) == len(codes):
+        return np.zeros(len(codes), dtype=bool)
+    return np.bincount(codes, minlength=len(uniques))[codes] > 1
 
 
 def _ranges(c) -> list[tuple[str, object]]:

@@ -388,7 +388,8 @@ def _parse_body(body: bytes, start: int, text, text_start: int, delimiter: str, 
                 invalid_row_handler=on_invalid,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
+                # large_string is what pandas keeps text in: read as string, every cell was copied once more
+                column_types={n: pa.large_string() for n in names},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -467,7 +468,7 @@ def _merge_skipped(table: pa.Table, skipped: list[tuple[int, str]], rows: np.nda
     for position, (_, record_text) in zip(positions, skipped):
         cells = next(csv.reader(io.StringIO(record_text, newline=""), delimiter=delimiter), [])
         fitted.append(_fit(cells, ncols, int(rows[position]), padded, filename))
-    extra = pa.table({f"c{i}": pa.array([r[i] for r in fitted], pa.string()) for i in range(ncols)})
+    extra = pa.table({f"c{i}": pa.array([r[i] for r in fitted], table.schema.field(i).type) for i in range(ncols)})
     merged = pa.concat_tables([table.rename_columns(extra.column_names), extra])
     if positions.min() < table.num_rows:  # not just trailing rows (the usual 合计): restore file order
         is_kept = np.ones(len(rows), dtype=bool)
@@ -999,7 +1000,7 @@ def _total_mask(table: pa.Table) -> np.ndarray:
     mask = np.zeros(table.num_rows, dtype=bool)
     for j in range(min(3, table.num_columns)):
         col = table.column(j)
-        if not pa.types.is_string(col.type):
+        if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
             continue
         # a town or category column repeats a few dozen values: each is read once
         col = pc.fill_null(col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col, "")

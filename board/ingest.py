@@ -156,6 +156,8 @@ def ingest(store: Store, data: bytes, filename: str, *, dataset: str | None = No
     town in another district is a problem of that row, and only a city account may upload districts.
     """
     report = Report(file=Path(filename).name, partial=partial)
+    # read before the checks: a commit after this point, even one they saw, makes the recheck run in full
+    validated = store.version()
     try:
         _prepare(store, data, report, dataset, mapping or {}, add_towns, today or date.today(), sheet,
                  values or {}, scope, user)
@@ -179,7 +181,7 @@ def ingest(store: Store, data: bytes, filename: str, *, dataset: str | None = No
         batches = store.commit_many(report.tables, report.file, data, user,
                                     notices=report.notices, kind=kind, added=report.added,
                                     updated=report.updated, set_aside=report.set_aside_table,
-                                    recheck=lambda state: _recheck(state, report, scope, user))
+                                    recheck=lambda state: _recheck(state, report, scope, user, validated))
     except Rejected as r:
         report.problems = r.problems
         return report
@@ -300,10 +302,14 @@ def _set_aside_frame(raw: RawTable, problems: list[tuple], bad: np.ndarray) -> p
     return out
 
 
-def _recheck(state, report: Report, scope: frozenset[str] | None = None, user: str = "") -> tuple[int, int]:
+def _recheck(state, report: Report, scope: frozenset[str] | None = None, user: str = "",
+             validated: int | None = None) -> tuple[int, int]:
     """Under the writers' lock: town references still one way, no key of a scoped upload taken from another
     district since, and added/updated against the store as it now is (another upload may have committed since
-    this one was validated)."""
+    this one was validated). validated: the store's version the checks read; while it still stands, so does
+    every check and count made against it."""
+    if validated is not None and state.seq == validated:
+        return report.added, report.updated
     con = db.connect(state)
     dataset, table = report.tables[-1]
     if scope is not None and (dataset in KEY_OWNERS or dataset == "towns"):

@@ -80,6 +80,24 @@ def test_as_of_keeps_a_date_a_current_row_still_carries(towns_store):
     assert r.committed and r.as_of_date == "2022-12-21" == _stored_as_of(towns_store)
 
 
+def test_counts_are_taken_again_when_another_upload_commits_before_this_one(towns_store, monkeypatch):
+    from board import ingest as ingest_module
+    prepare, count, counted = ingest_module._prepare, ingest_module._added_updated, []
+    monkeypatch.setattr(ingest_module, "_added_updated", lambda *a: counted.append(a[1]) or count(*a))
+
+    def then_another(store, *args, **kw):
+        out = prepare(store, *args, **kw)  # H1–H3 all new when checked, then another analyst adds H1
+        monkeypatch.setattr(ingest_module, "_prepare", prepare)
+        assert ingest(store, csv(GOOD[0]), "另一人.csv", user="analyst").committed
+        return out
+
+    monkeypatch.setattr(ingest_module, "_prepare", then_another)
+    r = ingest(towns_store, csv(*GOOD), "台账.csv", user="analyst")
+    assert r.committed and (r.added, r.updated) == (2, 1)
+    # this upload's check, the other's check (nothing overtook it: not counted again), this one's recount
+    assert counted == ["hazards"] * 3
+
+
 def test_same_file_twice_adds_nothing(towns_store):
     ingest(towns_store, csv(*GOOD), "台账.csv", user="analyst")
     before = snapshot(towns_store.path)

@@ -85,8 +85,26 @@ def parse_numbers(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     if pd.api.types.is_numeric_dtype(s.dtype):
         values = s.to_numpy(dtype="float64", na_value=np.nan)
         return pd.Series(values, index=s.index, name=s.name), np.zeros(len(s), dtype=bool)
+    plain = _plain_numbers(s)
+    if plain is not None:
+        return pd.Series(plain, index=s.index, name=s.name), np.zeros(len(s), dtype=bool)
     values, bad = _by_unique(s, _numbers_from_uniques, np.nan)
     return pd.Series(values, index=s.index, name=s.name), bad
+
+
+def _plain_numbers(s: pd.Series) -> np.ndarray | None:
+    """A text column of nothing but empty cells and plain decimals (121.5, -3) as float64, else None.
+
+    Such a column reads the same without the per-value rules, and coordinates are nearly all distinct:
+    half a million of them cost a third of a second through the rules, a twentieth straight."""
+    if not (pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype)):
+        return None
+    text = pa.array(s, type=pa.string(), from_pandas=True)
+    empty = pc.or_kleene(pc.is_null(text), pc.equal(text, ""))
+    plain = pc.match_substring_regex(text, r"^-?[0-9]+(?:\.[0-9]+)?$")
+    if not pc.all(pc.or_kleene(empty, plain)).as_py():
+        return None
+    return _to_float(pc.if_else(empty, pa.scalar(None, pa.string()), text))
 
 
 def parse_integers(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -106,12 +124,15 @@ def normalise_text(s: pd.Series) -> pd.Series:
     s = _series(s)
     if pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype):
         # Arrow end to end: each distinct value normalised once, no Python string objects per row
-        arr = pa.array(s, type=pa.string())
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
-        enc = pc.dictionary_encode(pc.fill_null(arr, ""))
-        clean = pc.replace_substring_regex(_clean(enc.dictionary), r"\s+", " ")
-        return pd.Series(pc.take(clean, enc.indices).to_pandas(), index=s.index, name=s.name, dtype="str")
+        arr = pc.fill_null(pa.array(s, type=pa.string()), "")
+        if _mostly_distinct(arr):  # ids, names of units: hashing them costs more than it saves
+            clean = _spaces_as_one(_clean(arr))
+        else:
+            if isinstance(arr, pa.ChunkedArray):
+                arr = arr.combine_chunks()
+            enc = pc.dictionary_encode(arr)
+            clean = pc.take(_spaces_as_one(_clean(enc.dictionary)), enc.indices)
+        return pd.Series(clean.to_pandas(), index=s.index, name=s.name, dtype="str")
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     text = pa.array([v if isinstance(v, str) else cell_text(v) for v in uniques] if _mixed(uniques) else uniques,
                     type=pa.string())
@@ -206,8 +227,27 @@ def _split_objects(uniques) -> tuple[pa.Array, np.ndarray]:
 def _clean(text: pa.Array) -> pa.Array:
     """NFKC (full-width digits and punctuation become ASCII), zero-width marks removed, ends trimmed."""
     text = pc.utf8_normalize(text, "NFKC")
-    text = pc.replace_substring_regex(text, r"[\x{200b}\x{200e}\x{200f}\x{feff}]", "")
+    text = _replace_if_any(text, r"[\x{200b}\x{200e}\x{200f}\x{feff}]", "")
     return pc.utf8_trim_whitespace(text)
+
+
+def _spaces_as_one(text: pa.Array) -> pa.Array:
+    """Inner whitespace collapsed to one space (the ends are already trimmed)."""
+    return _replace_if_any(text, r"\s+", " ", changes=r"\s\s|[^\S ]")
+
+
+def _replace_if_any(text, pattern: str, replacement: str, changes: str | None = None):
+    """replace_substring_regex, skipped when no value would change: matching is a third of the cost of
+    replacing, and exports rarely hold what is replaced."""
+    if not pc.any(pc.match_substring_regex(text, changes or pattern)).as_py():
+        return text
+    return pc.replace_substring_regex(text, pattern, replacement)
+
+
+def _mostly_distinct(text) -> bool:
+    """Whether a column's first 10,000 values are mostly different (then per-value work beats hashing)."""
+    head = text.slice(0, 10_000)
+    return len(head) > 0 and len(pc.unique(head)) * 2 > len(head)
 
 
 def _blank(text: pa.Array) -> np.ndarray:

@@ -50,6 +50,54 @@ def test_good_ledger_commits_with_counts(towns_store):
     assert r.as_of_date == "2022-12-21"
 
 
+def _stored_as_of(store):
+    return str(metrics.default_as_of(db.connect(store.state())))
+
+
+def test_as_of_of_an_older_upload_is_the_stored_ledgers(towns_store):
+    ingest(towns_store, csv(*GOOD), "台账.csv", user="analyst")
+    r = ingest(towns_store, csv("H4,甲镇,消防安全,一般,丁厂,2022-11-01,,,,,,,"), "十一月.csv", user="analyst")
+    # H3, still as the first export has it, was closed on 2022-12-21; the upload's latest date is 2022-11-01
+    assert r.committed and r.as_of_date == "2022-12-21" == _stored_as_of(towns_store)
+
+
+def test_as_of_passes_over_a_date_a_later_export_replaced(towns_store):
+    ingest(towns_store, csv(*GOOD), "台账.csv", user="analyst")
+    fixed = GOOD[2].replace("2022-12-20,2022-12-21", "2022-12-12,2022-12-13")
+    assert ingest(towns_store, csv(fixed), "更正.csv", user="analyst").committed
+    r = ingest(towns_store, csv("H4,甲镇,消防安全,一般,丁厂,2022-11-01,,,,,,,"), "十一月.csv", user="analyst")
+    # 2022-12-21 is stored only on H3's replaced row; the current rows end at H3's corrected 2022-12-13
+    assert r.committed and r.as_of_date == "2022-12-13" == _stored_as_of(towns_store)
+
+
+def test_as_of_keeps_a_date_a_current_row_still_carries(towns_store):
+    ingest(towns_store, csv(*GOOD), "台账.csv", user="analyst")
+    fixed = GOOD[2].replace("2022-12-20,2022-12-21", "2022-12-12,2022-12-13")
+    also = "H5,乙,燃气安全,一般,戊店,2022-12-21,,,,,,,"
+    assert ingest(towns_store, csv(fixed, also), "更正.csv", user="analyst").committed
+    r = ingest(towns_store, csv("H4,甲镇,消防安全,一般,丁厂,2022-11-01,,,,,,,"), "十一月.csv", user="analyst")
+    # H3's replaced row and H5's current one both carry 2022-12-21: H5 keeps it the ledger's now
+    assert r.committed and r.as_of_date == "2022-12-21" == _stored_as_of(towns_store)
+
+
+def test_counts_are_taken_again_when_another_upload_commits_before_this_one(towns_store, monkeypatch):
+    from board import ingest as ingest_module
+    prepare, count, counted = ingest_module._prepare, ingest_module._added_updated, []
+    monkeypatch.setattr(ingest_module, "_added_updated", lambda *a: counted.append(a[1]) or count(*a))
+
+    def then_another(store, *args, **kw):
+        out = prepare(store, *args, **kw)  # H1–H3 all new when checked, then another analyst adds H1
+        monkeypatch.setattr(ingest_module, "_prepare", prepare)
+        assert ingest(store, csv(GOOD[0]), "另一人.csv", user="analyst").committed
+        return out
+
+    monkeypatch.setattr(ingest_module, "_prepare", then_another)
+    r = ingest(towns_store, csv(*GOOD), "台账.csv", user="analyst")
+    assert r.committed and (r.added, r.updated) == (2, 1)
+    # this upload's check, the other's check (nothing overtook it: not counted again), this one's recount
+    assert counted == ["hazards"] * 3
+
+
 def test_same_file_twice_adds_nothing(towns_store):
     ingest(towns_store, csv(*GOOD), "台账.csv", user="analyst")
     before = snapshot(towns_store.path)

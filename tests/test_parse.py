@@ -127,6 +127,16 @@ def test_plain_decimal_and_scientific_forms():
     assert numbers("-5", "+5", ".5", "12.", "0.1", "1e3", "1.5E-2") == ([-5, 5, 0.5, 12, 0.1, 1000, 0.015], [False] * 7)
 
 
+def test_a_csv_text_column_reads_as_the_rules_read_it():
+    # the reader's str columns: all plain decimals are cast by Arrow at once, anything else goes through the
+    # rules (an object column always does); "inf" is a number to Arrow, not to an analyst
+    for values in (["121.661666", "", "-3", "007", None], ["121.5", "inf"], ["1,234", "5"], ["1e3", "2"], [" 12", "3"]):
+        text, text_bad = parse_numbers(pd.Series(values, dtype="str"))
+        rules, rules_bad = parse_numbers(pd.Series(values, dtype=object))
+        assert np.array_equal(text, rules, equal_nan=True) and text_bad.tolist() == rules_bad.tolist(), values
+    assert parse_numbers(pd.Series(["121.5", "inf"], dtype="str"))[1].tolist() == [False, True]
+
+
 def test_typed_numbers_pass_through():
     parsed, bad = parse_numbers(pd.Series([1, 2, None], dtype="Int64"))
     assert parsed.dtype == "float64" and parsed.tolist()[:2] == [1.0, 2.0] and np.isnan(parsed.iloc[2])

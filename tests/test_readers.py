@@ -318,6 +318,37 @@ def test_damaged_xlsx_bytes_raise_only_rejected():
 # ---------------------------------------------------------------- scale
 
 
+def big_ledger(rows: int = 70_000) -> str:
+    """A UTF-8 ledger past the 4 MB the reader decodes up front (about 80 bytes a row)."""
+    return "编号,镇街,发现日期,描述\n" + "".join(f"H{i:06d},东湖街道,2022-03-05,楼道堆物占用消防通道第{i}处\n"
+                                                  for i in range(rows))
+
+
+def test_a_file_past_the_decoded_head_reads_to_its_last_row():
+    text = big_ledger()
+    assert len(text.encode("utf-8")) > 5_000_000
+    for data in (text.encode("utf-8"), b"\xef\xbb\xbf" + text.encode("utf-8")):
+        table = read(data)
+        assert len(table.frame) == 70_000 and table.rows[-1] == 70_001
+        assert table.frame["描述"].iloc[-1] == "楼道堆物占用消防通道第69999处"
+
+
+def test_gbk_lines_past_the_decoded_head_are_named_by_their_row():
+    # row 1 header, rows 2–70,001 UTF-8, then one line pasted in from a GBK file: row 70,002
+    data = big_ledger().encode("utf-8") + "H999999,西湖镇,2022-03-06,燃气\n".encode("gbk")
+    problem = reason(data)
+    assert problem.row == 70_002 and "混杂" in problem.reason
+
+
+def test_blank_lines_and_quoted_line_breaks_past_the_head_still_count_as_excel_does():
+    # Arrow cannot map records to rows when both occur: the reader then reads the whole text itself
+    text = big_ledger() + "\nH777777,西湖镇,2022-03-06,\"楼道\n堆物\"\nH888888,西湖镇,2022-03-07,x\n"
+    table = read(text)
+    assert table.frame["描述"].iloc[-2:].tolist() == ["楼道\n堆物", "x"]
+    assert table.rows[-2:].tolist() == [70_003, 70_004]  # 70,002 is the blank line; the cell spans one row
+
+
+
 def test_a_million_row_csv_reads_in_seconds(capsys):
     n = 1_000_000
     towns = ["东湖街道", "西湖镇", "南山园区", "北城街道", "中河乡"]

@@ -113,14 +113,7 @@ def league_rows(n: CityNotice) -> pd.DataFrame:
 
 
 def board_rows(n: CityNotice) -> pd.DataFrame:
-    names = {c["code"]: c["name"] for c in n.components[["code", "name"]].drop_duplicates().to_dict("records")}
-    rows = []
-    for label, part in (("红榜", n.honour), ("黑榜", n.shame)):
-        for _, t in part.iterrows():
-            rows.append({"榜单": label, "排名": t["rank"], "区县": t["town_name"],
-                         "平安指数": round(float(t["score"]), 2), "较上期": mc.change_text(t["rank_change"]),
-                         "主要失分项": "、".join(names.get(c, c) for c in t["pulled_down"])})
-    return pd.DataFrame(rows, columns=["榜单", "排名", "区县", "平安指数", "较上期", "主要失分项"])
+    return report.board_rows(n, place="区县")
 
 
 def red_rows(n: CityNotice) -> pd.DataFrame:

@@ -128,16 +128,16 @@ def league_rows(n: Notice) -> pd.DataFrame:
     })
 
 
-def board_rows(n: Notice) -> pd.DataFrame:
-    """红黑榜 with the components that pulled each town down most."""
+def board_rows(n, place: str = "镇街") -> pd.DataFrame:
+    """红黑榜 with the components that pulled each place (a town, or a district in the city's notice) down most."""
     names = {c["code"]: c["name"] for c in n.components[["code", "name"]].drop_duplicates().to_dict("records")}
     rows = []
     for label, part in (("红榜", n.honour), ("黑榜", n.shame)):
         for _, t in part.iterrows():
-            rows.append({"榜单": label, "排名": t["rank"], "镇街": t["town_name"],
+            rows.append({"榜单": label, "排名": t["rank"], place: t["town_name"],
                          "平安指数": round(float(t["score"]), 2), "较上期": mc.change_text(t["rank_change"]),
                          "主要失分项": "、".join(names.get(c, c) for c in t["pulled_down"])})
-    return pd.DataFrame(rows, columns=["榜单", "排名", "镇街", "平安指数", "较上期", "主要失分项"])
+    return pd.DataFrame(rows, columns=["榜单", "排名", place, "平安指数", "较上期", "主要失分项"])
 
 
 def aired_rows(n: Notice) -> pd.DataFrame:

@@ -18,7 +18,7 @@ def test_the_first_page_tool_reports_every_mark_in_order(tmp_path):
     for run in [result["first_visit"], *result["warm"]]:
         assert set(MARKS) <= set(run) and run["page_errors"] == []
         assert 0 < run["response"] <= run["dom"] <= run["app"] <= run["running"] < run["finished"] < 120
-        assert run["ready"] == max(run["kpis"], run["table"])
+        assert abs(run["ready"] - max(run["kpis"], run["table"])) <= 0.002  # each mark rounded to the ms on its own
         # the trend is drawn after the rest, by a second script run that follows the first
         assert run["chart"] > run["ready"] and run["chart"] > run["finished"] and run["settled"] >= run["chart"]
         assert run["script_s"] == round(run["finished"] - run["running"], 3) > 0

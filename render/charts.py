@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import pydeck as pdk
 
 from board import vocab
+from render.format import colour as fmt_colour
 
 TIER_COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828"}
 TIER_NAMES = vocab.TIERS
@@ -151,7 +152,8 @@ def league_html(towns: pd.DataFrame, components: list[tuple[str, str, str]], t=_
         for j, column in enumerate(c["cells"]):
             colour = c["change_colour"][i] if j == 1 else "#ffffff" if j == 4 else "#111111"
             background = c["tier_fill"][i] if j == 4 else fill
-            cells.append(f'<td style="background:{background};color:{colour};text-align:{c["align"][j]};'
+            cells.append(f'<td style="background:{fmt_colour(background)};color:{fmt_colour(colour)};'
+                         f'text-align:{c["align"][j]};'
                          f'padding:4px 8px;height:40px;border:1px solid #fff">{html.escape(str(column[i]))}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return ('<table class="league-html" style="width:100%;border-collapse:collapse;table-layout:fixed;'
@@ -375,10 +377,11 @@ def _rgb(c: list[int]) -> str:
 
 
 def legend_html(entries: list[tuple[str, str]]) -> str:
-    """Coloured swatches with labels; entries are our own constant labels and colours, never data."""
+    """Coloured swatches with labels. A label may be data (a district's name on the city map): every label is
+    escaped, and a colour that is not a plain CSS colour is drawn grey (format.colour)."""
     items = "".join(
         f'<span style="display:inline-flex;align-items:center;margin-right:22px;font-size:18px">'
-        f'<span style="width:18px;height:18px;border-radius:50%;background:{c};display:inline-block;'
+        f'<span style="width:18px;height:18px;border-radius:50%;background:{fmt_colour(c)};display:inline-block;'
         f'margin-right:6px;border:1px solid #555"></span>{html.escape(label)}</span>' for label, c in entries)
     return f"<div>{items}</div>"
 

@@ -72,7 +72,7 @@ def build(state: State, period: metrics.Period, definitions: dict, as_of: date |
     overdue = figures.overdue_list(lambda name, **kw: db.run(con, name, **kw), as_of, None,
                                    metrics.rollup_applies(con, as_of))
     names = dict(zip(districts["district_code"], districts["district_name"]))
-    towns_of = metrics.ledger(con, period, as_of).set_index("town_code")["district_code"]
+    towns_of = db.run(con, "town_districts").set_index("town_code")["district_code"]
     overdue["district_code"] = overdue["town_code"].map(towns_of)
     overdue["district_name"] = overdue["district_code"].map(names).fillna(city.UNASSIGNED)
     overdue = overdue.sort_values(["district_code", "town_code", "overdue_days", "hazard_id"],

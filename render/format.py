@@ -1,6 +1,7 @@
 """How figures read on screen: rates as percentages with two decimals, empty as —, counts exact."""
 
 import math
+import re
 
 from board import vocab
 
@@ -97,3 +98,12 @@ def rank_delta(v, unit: str = "位") -> str | None:
 def md(text) -> str:
     """Text from data made literal inside markdown (labels, captions): no links, images or styling."""
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$:" else c for c in str(text))
+
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}|rgba?\(\s*\d{1,3}(\s*,\s*\d{1,3}){2}(\s*,\s*[0-9.]+)?\s*\)")
+
+
+def colour(c: str, fallback: str = "#888888") -> str:
+    """A CSS colour put into HTML: only #rrggbb or rgb(…)/rgba(…) pass, so that nothing but a colour can ever
+    reach a style attribute (our colours are our own; this keeps it so if one is ever taken from data)."""
+    return c if isinstance(c, str) and _COLOUR.fullmatch(c.strip()) else fallback

@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 import pydeck as pdk
 
 from board import vocab
+from render.format import colour as fmt_colour
 from board.store import State
 
 TIER_COLOURS = {"green": "#22c55e", "yellow": "#facc15", "red": "#ef4444"}
@@ -370,6 +371,7 @@ def district_legend_html(entries: list[tuple[str, str]]) -> str:
     colours are ours."""
     return "".join(
         f'<div style="display:flex;align-items:center;margin:0.35rem 0;color:{INK}">'
-        f'<span style="width:1.6rem;height:1.6rem;border-radius:0.3rem;background:{colour};display:inline-block;'
+        f'<span style="width:1.6rem;height:1.6rem;border-radius:0.3rem;background:{fmt_colour(colour)};'
+        f'display:inline-block;'
         f'margin-right:0.8rem;flex:none"></span><span style="white-space:pre">{html.escape(text)}</span></div>'
         for text, colour in entries)

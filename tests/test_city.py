@@ -312,3 +312,15 @@ def test_a_districts_grids_are_seen_as_of_the_citys_now(city_store, capsys):
                                        dict(event_id="e2", grid_code="g2", reported_date=d("2022-12-03"))])
     assert main(["grids", "--period", "2022-12", "--district", "Y", "--store", str(city_store.path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["as_of"] == "2022-12-20"   # X's event, not Y's own last one
+
+
+def test_a_hostile_district_name_or_colour_reaches_no_html_unescaped():
+    from render import charts, format as fmt, meeting_charts as mc
+
+    evil = '<img src="http://example.com/x.png" onerror="alert(1)">'
+    for out in (charts.legend_html([(evil, "#123456"), ("甲区", 'red;background:url(http://example.com/y)')]),
+                mc.district_legend_html([(evil, "#123456"), ("乙县", "url(http://example.com/z)")])):
+        assert "<img" not in out and "&lt;img" in out and "http://example.com/y" not in out \
+            and "http://example.com/z" not in out
+    assert fmt.colour("#c62828") == "#c62828" and fmt.colour("rgb(1, 2, 3)") == "rgb(1, 2, 3)"
+    assert fmt.colour("red;x:y") == "#888888"
